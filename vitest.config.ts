@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    setupFiles: ["test/setup.ts"],
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20000,
+    pool: "forks",
+  },
+});
