@@ -1,0 +1,17 @@
+import { performance } from "node:perf_hooks";
+import { loadSpec, warmUp, validateRequest, validateResponse } from "./src/spec/index.js";
+import { findOperation } from "./src/client/operations.js";
+findOperation("GET", "/api/profiles");
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, (n - t).toFixed(1), "ms"); t = n; };
+loadSpec(); lap("loadSpec (read+parse 3 MB)");
+warmUp(); lap("adapt schemas + 2 Ajv instances + addSchema");
+const h = { revision: "2026-07-15", authorization: "Klaviyo-API-Key pk_x" };
+validateRequest({ method: "GET", url: "/api/profiles?page%5Bsize%5D=100&filter=equals(email,'a@b.com')&fields%5Bprofile%5D=email,first_name&sort=-updated", headers: h }); lap("first GET get_profiles");
+const body = { data: { type: "profile", attributes: { email: "a@b.com" } } };
+validateRequest({ method: "POST", url: "/api/profile-import", headers: { ...h, "content-type": "application/vnd.api+json" }, body }); lap("first POST profile-import (compile)");
+validateRequest({ method: "POST", url: "/api/profile-bulk-import-jobs", headers: { ...h, "content-type": "application/vnd.api+json" }, body }); lap("first POST bulk import (compile)");
+const coll = { data: [], links: { self: "https://a.klaviyo.com/api/profiles" } };
+validateResponse({ operationId: "get_profiles", status: 200, contentType: "application/vnd.api+json", body: coll }); lap("first response get_profiles (compile)");
+validateResponse({ operationId: "get_flows", status: 200, contentType: "application/vnd.api+json", body: coll }); lap("first response get_flows (compile)");
+validateRequest({ method: "POST", url: "/api/flows", headers: { ...h, "content-type": "application/vnd.api+json" }, body }); lap("first POST create_flow (compile, big union)");
