@@ -28,7 +28,10 @@ function arg(name: string, fallback: number): number {
 export async function runClientOverhead(seconds = 5, concurrency = 64): Promise<ClientOverheadResult> {
   const body = JSON.stringify({ data: [], links: { self: "http://127.0.0.1/api/profiles" } });
   const server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/vnd.api+json", "content-length": Buffer.byteLength(body) });
+    res.writeHead(200, {
+      "content-type": "application/vnd.api+json",
+      "content-length": Buffer.byteLength(body),
+    });
     res.end(body);
   });
   server.keepAliveTimeout = 60_000;
@@ -46,7 +49,11 @@ export async function runClientOverhead(seconds = 5, concurrency = 64): Promise<
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 100);
   // Warm-up: open connections, JIT.
-  await Promise.all(Array.from({ length: concurrency }, () => client.request("GET", "/api/profiles", { query: { "page[size]": 100 } })));
+  await Promise.all(
+    Array.from({ length: concurrency }, () =>
+      client.request("GET", "/api/profiles", { query: { "page[size]": 100 } }),
+    ),
+  );
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(

@@ -1,8 +1,7 @@
 import { BaseClient, type ClientOptions } from "../client/client.js";
 import { ConfigError } from "../client/errors.js";
-import type { GlobalOptions } from "./main.js";
 import { createCliLogger } from "./logger.js";
-import type { CliContext } from "./main.js";
+import type { CliContext, GlobalOptions } from "./main.js";
 
 /** Parses `--rate-limits real|off|<factor>x`. */
 export function parseRateLimits(raw: string | undefined): ClientOptions["rateLimit"] | undefined {
@@ -18,7 +17,11 @@ export function parseRateLimits(raw: string | undefined): ClientOptions["rateLim
 }
 
 /** Builds the client a command uses, from global options and the environment. */
-export function clientFromCli(ctx: CliContext, global: GlobalOptions, overrides: Partial<ClientOptions> = {}): BaseClient {
+export function clientFromCli(
+  ctx: CliContext,
+  global: GlobalOptions,
+  overrides: Partial<ClientOptions> = {},
+): BaseClient {
   const rateLimit = parseRateLimits(global.rateLimits);
   return new BaseClient({
     env: ctx.env,

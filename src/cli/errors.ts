@@ -23,7 +23,8 @@ export const EXIT = {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof ConfigError) return EXIT.config;
   if (err instanceof AuthenticationError || err instanceof PermissionError) return EXIT.auth;
-  if (err instanceof NetworkError || err instanceof ServerError || err instanceof RateLimitError) return EXIT.transient;
+  if (err instanceof NetworkError || err instanceof ServerError || err instanceof RateLimitError)
+    return EXIT.transient;
   if (err instanceof KlaviyoError) return EXIT.api;
   return EXIT.failure;
 }

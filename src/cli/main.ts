@@ -31,7 +31,10 @@ export function buildProgram(ctx: CliContext): Command {
       "Move data between Klaviyo and your warehouse: typed API client, extract, load and a local Klaviyo emulator.\nCredentials come from KLAVIYO_API_KEY (a private key, pk_...); KLAVIYO_BASE_URL points at another server such as the emulator.",
     )
     .option("--base-url <url>", "Klaviyo API base URL (default: $KLAVIYO_BASE_URL or https://a.klaviyo.com)")
-    .option("--rate-limits <mode>", "real (default), off, or a factor like 10x to match an emulator's scaled limits")
+    .option(
+      "--rate-limits <mode>",
+      "real (default), off, or a factor like 10x to match an emulator's scaled limits",
+    )
     .option("--verbose", "log each request and retry to stderr")
     .option("--debug", "show stack traces and debug logs (secrets stay masked)")
     .showHelpAfterError()

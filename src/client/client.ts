@@ -1,11 +1,11 @@
+import { registerSecret } from "../util/redact.js";
 import { apiKeyAuth } from "./auth/api-key.js";
 import { type ClientStats, KlaviyoCore, type KlaviyoResponse, type SendOptions } from "./core.js";
 import { ConfigError } from "./errors.js";
-import { registerSecret } from "../util/redact.js";
 import { getOperation } from "./operations.js";
 import { Paginator } from "./paginate.js";
 import { RateBudget } from "./rate-budget.js";
-import { resolveRetry, type RetryOptions } from "./retry.js";
+import { type RetryOptions, resolveRetry } from "./retry.js";
 import { REVISION } from "./revision.js";
 import { createHttpTransport } from "./transport.js";
 import type {
@@ -20,7 +20,15 @@ import type {
   QueryOf,
   ResponseOf,
 } from "./typed.js";
-import { type AuthProvider, type Clock, type HttpMethod, type Logger, silentLogger, systemClock, type Transport } from "./types.js";
+import {
+  type AuthProvider,
+  type Clock,
+  type HttpMethod,
+  type Logger,
+  silentLogger,
+  systemClock,
+  type Transport,
+} from "./types.js";
 import { checkBaseUrl, DEFAULT_BASE_URL } from "./url.js";
 
 export interface RateLimitOptions {
@@ -79,7 +87,8 @@ function envRateLimit(env: Record<string, string | undefined>): RateLimitOptions
   if (!raw || raw === "real") return {};
   if (raw === "off") return { enabled: false };
   const m = /^(\d+(?:\.\d+)?)x?$/.exec(raw);
-  if (!m) throw new ConfigError(`KLAVIYO_RATE_LIMITS must be "real", "off" or a factor like "10x"; got "${raw}".`);
+  if (!m)
+    throw new ConfigError(`KLAVIYO_RATE_LIMITS must be "real", "off" or a factor like "10x"; got "${raw}".`);
   return { scale: Number(m[1]) };
 }
 
@@ -93,7 +102,10 @@ export class BaseClient {
 
   constructor(options: ClientOptions = {}) {
     const env = options.env ?? process.env;
-    const baseUrl = checkBaseUrl(options.baseUrl ?? env.KLAVIYO_BASE_URL ?? DEFAULT_BASE_URL, options.baseUrl ? "baseUrl" : "KLAVIYO_BASE_URL");
+    const baseUrl = checkBaseUrl(
+      options.baseUrl ?? env.KLAVIYO_BASE_URL ?? DEFAULT_BASE_URL,
+      options.baseUrl ? "baseUrl" : "KLAVIYO_BASE_URL",
+    );
     const apiKey = options.apiKey ?? env.KLAVIYO_API_KEY;
     if (!options.auth) registerSecret(apiKey);
     const auth = options.auth ?? apiKeyAuth(apiKey);
@@ -160,27 +172,41 @@ export class BaseClient {
   }
 
   /** Iterates a collection operation page by page (`for await`), following `links.next`. */
-  paginate<K extends OperationKey>(id: K, options: CallOptions<K> & { maxPages?: number } = {}): Paginator<ItemOf<K>> {
+  paginate<K extends OperationKey>(
+    id: K,
+    options: CallOptions<K> & { maxPages?: number } = {},
+  ): Paginator<ItemOf<K>> {
     const op = getOperation(id);
     if (!op) throw new ConfigError(`Unknown Klaviyo operation "${String(id)}".`);
-    if (op.method !== "GET") throw new ConfigError(`${String(id)} is not a GET collection and cannot be paginated.`);
+    if (op.method !== "GET")
+      throw new ConfigError(`${String(id)} is not a GET collection and cannot be paginated.`);
     const { maxPages, ...rest } = options;
     return new Paginator<ItemOf<K>>(
       async (url, signal) => {
         const sendOptions: SendOptions = url
-          ? { ...(signal === undefined ? {} : { signal }), ...(rest.timeoutMs === undefined ? {} : { timeoutMs: rest.timeoutMs }) }
+          ? {
+              ...(signal === undefined ? {} : { signal }),
+              ...(rest.timeoutMs === undefined ? {} : { timeoutMs: rest.timeoutMs }),
+            }
           : (rest as SendOptions);
         const res = await this.core.send(op.method, url ?? op.path, sendOptions);
         return res.body;
       },
-      { ...(rest.signal === undefined ? {} : { signal: rest.signal }), ...(maxPages === undefined ? {} : { maxPages }) },
+      {
+        ...(rest.signal === undefined ? {} : { signal: rest.signal }),
+        ...(maxPages === undefined ? {} : { maxPages }),
+      },
     );
   }
 
   /** Paginates any collection path (for `klaviyo-sync api --all`). */
   paginatePath<T = unknown>(path: string, options: RawRequestOptions = {}): Paginator<T> {
     return new Paginator<T>(async (url, signal) => {
-      const res = await this.core.send("GET", url ?? path, url ? (signal === undefined ? {} : { signal }) : (options as SendOptions));
+      const res = await this.core.send(
+        "GET",
+        url ?? path,
+        url ? (signal === undefined ? {} : { signal }) : (options as SendOptions),
+      );
       return res.body;
     });
   }

@@ -7,13 +7,13 @@ import {
   AuthenticationError,
   ConfigError,
   errorFromResponse,
-  KlaviyoError,
+  type KlaviyoError,
   NetworkError,
 } from "./errors.js";
 import type { OperationInfo } from "./operation-info.js";
 import { fillPath, findOperation } from "./operations.js";
 import { parseRetryAfter, type RateBudget } from "./rate-budget.js";
-import { backoffDelay, type ResolvedRetry, RETRYABLE_STATUSES } from "./retry.js";
+import { backoffDelay, RETRYABLE_STATUSES, type ResolvedRetry } from "./retry.js";
 import { buildHeaders, JSON_API } from "./revision.js";
 import type { AuthProvider, Clock, HttpMethod, Logger, Transport } from "./types.js";
 
@@ -145,10 +145,17 @@ export class KlaviyoCore {
    * Sends one logical request, retrying as the policy allows, and returns the parsed response.
    * Throws a typed `KlaviyoError` for anything but 2xx.
    */
-  async send<T = unknown>(method: HttpMethod, pathOrUrl: string, options: SendOptions = {}): Promise<KlaviyoResponse<T>> {
+  async send<T = unknown>(
+    method: HttpMethod,
+    pathOrUrl: string,
+    options: SendOptions = {},
+  ): Promise<KlaviyoResponse<T>> {
     const { config } = this;
     const url = this.resolveUrl(pathOrUrl, options);
-    const match = findOperation(method, url.pathname.slice(new URL(config.baseUrl).pathname.replace(/\/$/, "").length));
+    const match = findOperation(
+      method,
+      url.pathname.slice(new URL(config.baseUrl).pathname.replace(/\/$/, "").length),
+    );
     const op: OperationInfo | undefined = match?.op;
     const tiers = op ? config.budget.tiersFor(op, url.searchParams) : [];
     const ctx = { operationId: op?.id, method, path: url.pathname };
@@ -255,7 +262,8 @@ export class KlaviyoCore {
       });
       const waitStart = config.clock.now();
       // With the budget enabled, a 429 pause is enforced by the budget itself on the next acquire.
-      if (!(failure.status === 429 && op && config.budget.isEnabled)) await config.clock.sleep(delay, options.signal);
+      if (!(failure.status === 429 && op && config.budget.isEnabled))
+        await config.clock.sleep(delay, options.signal);
       this.stats.backoffWaitMs += config.clock.now() - waitStart;
     }
   }

@@ -122,12 +122,15 @@ export class ConfigError extends KlaviyoError {}
 export class ClientRequestError extends KlaviyoError {}
 
 function describe(init: KlaviyoErrorInit): string {
-  const where = init.operationId ? `${init.operationId} (${init.method} ${init.path})` : `${init.method} ${init.path}`;
+  const where = init.operationId
+    ? `${init.operationId} (${init.method} ${init.path})`
+    : `${init.method} ${init.path}`;
   const details = (init.errors ?? [])
     .map((e) => {
       const src = e.source?.pointer ?? e.source?.parameter;
       const text = e.detail ?? e.title ?? e.code ?? "";
-      return src ? `${text} [at ${src}]` : text;
+      const trimmed = text.replace(/[.\s]+$/, "");
+      return src ? `${trimmed} [at ${src}]` : trimmed;
     })
     .filter((s) => s.length > 0);
   return details.length > 0 ? `${where}: ${details.join("; ")}` : where;
@@ -167,18 +170,27 @@ export function errorFromResponse(
       { ...full, ...(init.retryAfter === undefined ? {} : { retryAfter: init.retryAfter }) },
     );
   }
+  if (status === 501) {
+    return new ServerError(`The server does not implement ${what} (HTTP 501).`, full);
+  }
   if (status >= 500) {
-    return new ServerError(`Klaviyo had a server error (HTTP ${status}) on ${what}. It is usually temporary: retry later.`, full);
+    return new ServerError(
+      `Klaviyo had a server error (HTTP ${status}) on ${what}. It is usually temporary: retry later.`,
+      full,
+    );
   }
   if (status === 400 || status === 422) {
-    return new ValidationError(`Klaviyo rejected the request as invalid (HTTP ${status}): ${what}. Fix the named field or parameter.`, full);
+    return new ValidationError(
+      `Klaviyo rejected the request as invalid (HTTP ${status}): ${what}. Fix the named field or parameter.`,
+      full,
+    );
   }
   return new ClientRequestError(`Klaviyo refused the request (HTTP ${status}): ${what}.`, full);
 }
 
 function extractErrors(body: unknown): ApiErrorObject[] {
   if (body && typeof body === "object" && Array.isArray((body as { errors?: unknown }).errors)) {
-    return ((body as { errors: unknown[] }).errors).filter(
+    return (body as { errors: unknown[] }).errors.filter(
       (e): e is ApiErrorObject => typeof e === "object" && e !== null,
     );
   }

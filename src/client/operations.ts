@@ -1,9 +1,9 @@
-import type { OperationInfo } from "./operation-info.js";
 import { OPERATIONS } from "./generated/operations.js";
+import type { OperationInfo } from "./operation-info.js";
 
-export type { OperationInfo } from "./operation-info.js";
-export { OPERATIONS } from "./generated/operations.js";
 export type { OperationId } from "./generated/operations.js";
+export { OPERATIONS } from "./generated/operations.js";
+export type { OperationInfo } from "./operation-info.js";
 
 interface Compiled {
   op: OperationInfo;
@@ -60,7 +60,8 @@ export function findOperation(method: string, pathname: string): OperationMatch 
 export function fillPath(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const v = params[name];
-    if (v === undefined || v === "") throw new TypeError(`path parameter "${name}" is required for ${template}`);
+    if (v === undefined || v === "")
+      throw new TypeError(`path parameter "${name}" is required for ${template}`);
     return encodeURIComponent(String(v));
   });
 }

@@ -7,7 +7,10 @@ export interface ResourceIdentifier {
 
 export interface JsonApiResource extends ResourceIdentifier {
   attributes?: Record<string, unknown>;
-  relationships?: Record<string, { data?: ResourceIdentifier | ResourceIdentifier[] | null; links?: unknown }>;
+  relationships?: Record<
+    string,
+    { data?: ResourceIdentifier | ResourceIdentifier[] | null; links?: unknown }
+  >;
   links?: { self?: string };
 }
 
@@ -52,7 +55,11 @@ export class Paginator<T> implements AsyncIterable<T> {
         links?: PageLinks;
         meta?: unknown;
       };
-      const data = Array.isArray(body?.data) ? (body.data as T[]) : body?.data == null ? [] : [body.data as T];
+      const data = Array.isArray(body?.data)
+        ? (body.data as T[])
+        : body?.data == null
+          ? []
+          : [body.data as T];
       const links = body?.links ?? {};
       yield { data, included: body?.included ?? [], links, meta: body?.meta, number: n };
       const next = links.next;
@@ -116,7 +123,9 @@ export function resolveRelationship(
   const rel = resource.relationships?.[name]?.data;
   if (rel == null) return undefined;
   if (Array.isArray(rel)) {
-    return rel.map((r) => index.get(`${r.type}:${r.id}`)).filter((r): r is JsonApiResource => r !== undefined);
+    return rel
+      .map((r) => index.get(`${r.type}:${r.id}`))
+      .filter((r): r is JsonApiResource => r !== undefined);
   }
   return index.get(`${rel.type}:${rel.id}`);
 }

@@ -116,9 +116,24 @@ export class RateBudget {
   private makeLane(key: string, burst: number | null, steady: number | null, daily: number | null): Lane {
     const windows: Window[] = [];
     const s = this.scale;
-    if (burst) windows.push({ name: "burst", limit: Math.max(1, Math.floor(burst * s)), ms: 1000, log: [], head: 0 });
-    if (steady) windows.push({ name: "steady", limit: Math.max(1, Math.floor(steady * s)), ms: 60_000, log: [], head: 0 });
-    if (daily) windows.push({ name: "daily", limit: Math.max(1, Math.floor(daily * s)), ms: DAY_MS, log: [], head: 0 });
+    if (burst)
+      windows.push({ name: "burst", limit: Math.max(1, Math.floor(burst * s)), ms: 1000, log: [], head: 0 });
+    if (steady)
+      windows.push({
+        name: "steady",
+        limit: Math.max(1, Math.floor(steady * s)),
+        ms: 60_000,
+        log: [],
+        head: 0,
+      });
+    if (daily)
+      windows.push({
+        name: "daily",
+        limit: Math.max(1, Math.floor(daily * s)),
+        ms: DAY_MS,
+        log: [],
+        head: 0,
+      });
     return { key, windows, blockedUntil: 0 };
   }
 
@@ -221,7 +236,8 @@ export class RateBudget {
   pause(op: OperationInfo, tierKeys: readonly string[], seconds: number): void {
     if (!this.enabled) return;
     const until = this.clock.now() + Math.max(0, seconds) * 1000;
-    for (const lane of this.lanes(this.state(op), tierKeys)) lane.blockedUntil = Math.max(lane.blockedUntil, until);
+    for (const lane of this.lanes(this.state(op), tierKeys))
+      lane.blockedUntil = Math.max(lane.blockedUntil, until);
   }
 
   /**
@@ -267,7 +283,11 @@ export class RateBudget {
         out.push({
           operationId: id,
           lane: lane.key,
-          windows: lane.windows.map((w) => ({ name: w.name, limit: w.limit, used: countInWindow(w, now, this.padMs) })),
+          windows: lane.windows.map((w) => ({
+            name: w.name,
+            limit: w.limit,
+            used: countInWindow(w, now, this.padMs),
+          })),
           blockedUntil: lane.blockedUntil,
           waiting: st.waiting,
         });

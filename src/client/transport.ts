@@ -1,4 +1,4 @@
-import { Agent, request as undiciRequest, errors as undiciErrors } from "undici";
+import { Agent, errors as undiciErrors, request as undiciRequest } from "undici";
 import { NetworkError } from "./errors.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 
@@ -18,7 +18,12 @@ export function classifyNetworkError(err: unknown): { kind: string; text: string
     return { kind: "reset", text };
   if (code === "ECONNREFUSED") return { kind: "refused", text };
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { kind: "dns", text };
-  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT")
+  if (
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT" ||
+    code === "UND_ERR_CONNECT_TIMEOUT" ||
+    code === "ETIMEDOUT"
+  )
     return { kind: "timeout", text };
   if (code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH")
     return { kind: "truncated", text };
@@ -26,7 +31,9 @@ export function classifyNetworkError(err: unknown): { kind: string; text: string
 }
 
 /** The default transport: undici with a keep-alive connection pool, owned by one client. */
-export function createHttpTransport(options: HttpTransportOptions = {}): Transport & { close(): Promise<void> } {
+export function createHttpTransport(
+  options: HttpTransportOptions = {},
+): Transport & { close(): Promise<void> } {
   const agent = new Agent({
     connections: options.connections ?? 64,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
@@ -36,11 +43,21 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   });
   const send = async (req: TransportRequest): Promise<TransportResponse> => {
     try {
+      let payload = req.body ?? null;
+      let sendHeaders = req.headers;
+      if (payload instanceof FormData) {
+        // Encode multipart with the platform's encoder (it picks the boundary), then send bytes.
+        const encoded = new Response(payload);
+        sendHeaders = {
+          ...sendHeaders,
+          "content-type": encoded.headers.get("content-type") ?? "multipart/form-data",
+        };
+        payload = new Uint8Array(await encoded.arrayBuffer());
+      }
       const res = await undiciRequest(req.url, {
         method: req.method,
-        headers: req.headers,
-        // Node's global FormData and undici's are the same at runtime (undici detects it by shape).
-        body: (req.body ?? null) as string | Uint8Array | null,
+        headers: sendHeaders,
+        body: payload,
         signal: req.signal,
         dispatcher: agent,
       });

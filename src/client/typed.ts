@@ -40,11 +40,8 @@ export type ResponseOf<K extends OperationKey> = operations[K]["responses"] exte
   : never;
 
 /** The `data` items of a collection response. */
-export type ItemOf<K extends OperationKey> = ResponseOf<K> extends { data: infer D }
-  ? D extends readonly (infer I)[]
-    ? I
-    : D
-  : never;
+export type ItemOf<K extends OperationKey> =
+  ResponseOf<K> extends { data: infer D } ? (D extends readonly (infer I)[] ? I : D) : never;
 
 /** The operation behind a path template and method, for `client.request`. */
 export type PathOperation<P extends keyof paths, M extends HttpMethod> = paths[P][Lowercase<M> &
@@ -54,7 +51,10 @@ export type PathOperation<P extends keyof paths, M extends HttpMethod> = paths[P
     : never
   : never;
 
-export type PathResponse<P extends keyof paths, M extends HttpMethod> = PathOperation<P, M>["responses"] extends infer R
+export type PathResponse<P extends keyof paths, M extends HttpMethod> = PathOperation<
+  P,
+  M
+>["responses"] extends infer R
   ? R extends { 200: infer S }
     ? ContentOf<S>
     : R extends { 201: infer S }
@@ -64,7 +64,10 @@ export type PathResponse<P extends keyof paths, M extends HttpMethod> = PathOper
         : undefined
   : never;
 
-export type PathQuery<P extends keyof paths, M extends HttpMethod> = PathOperation<P, M>["parameters"] extends {
+export type PathQuery<P extends keyof paths, M extends HttpMethod> = PathOperation<
+  P,
+  M
+>["parameters"] extends {
   query?: infer Q;
 }
   ? [Q] extends [object]
@@ -72,7 +75,10 @@ export type PathQuery<P extends keyof paths, M extends HttpMethod> = PathOperati
     : Record<string, never>
   : Record<string, never>;
 
-export type PathBody<P extends keyof paths, M extends HttpMethod> = PathOperation<P, M>["requestBody"] extends {
+export type PathBody<P extends keyof paths, M extends HttpMethod> = PathOperation<
+  P,
+  M
+>["requestBody"] extends {
   content: infer C;
 }
   ? C[keyof C]

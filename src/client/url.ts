@@ -17,7 +17,9 @@ export function checkBaseUrl(raw: string, what = "KLAVIYO_BASE_URL"): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${what} is not a valid URL: "${raw}". Use e.g. https://a.klaviyo.com or http://127.0.0.1:8787 for the emulator.`);
+    throw new ConfigError(
+      `${what} is not a valid URL: "${raw}". Use e.g. https://a.klaviyo.com or http://127.0.0.1:8787 for the emulator.`,
+    );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(`${what} must be an http(s) URL, got "${url.protocol}".`);

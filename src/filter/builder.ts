@@ -1,7 +1,13 @@
 import { FilterError } from "./errors.js";
 import { formatScalar } from "./literals.js";
 import { parseFilter } from "./parse.js";
-import { FIELD_PATTERN, type FilterCondition, type FilterOperator, type FilterScalar, type FilterValue } from "./types.js";
+import {
+  FIELD_PATTERN,
+  type FilterCondition,
+  type FilterOperator,
+  type FilterScalar,
+  type FilterValue,
+} from "./types.js";
 
 /** A value the builder accepts. A Date becomes an unquoted ISO 8601 date-time. */
 export type FilterScalarInput = string | number | boolean | null | Date;
@@ -55,7 +61,9 @@ export type FilterInput = Filter | string;
 export function filterToString(input: FilterInput): string {
   if (input instanceof Filter) return input.toString();
   if (typeof input !== "string") {
-    throw new FilterError(`A filter must be built with filter.* or given as a string, not ${describeInput(input)}.`);
+    throw new FilterError(
+      `A filter must be built with filter.* or given as a string, not ${describeInput(input)}.`,
+    );
   }
   parseFilter(input);
   return input;
@@ -64,9 +72,11 @@ export function filterToString(input: FilterInput): string {
 function describeInput(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (value instanceof Date) return `a Date (${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()})`;
+  if (value instanceof Date)
+    return `a Date (${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()})`;
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return `${typeof value} ${String(value)}`;
   return typeof value;
 }
 
@@ -91,10 +101,13 @@ function toScalar(operator: string, field: string, value: unknown): FilterScalar
   }
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) throw new FilterError(`${operator}(${field}, …) got an invalid Date (Invalid Date).`);
+    if (Number.isNaN(ms))
+      throw new FilterError(`${operator}(${field}, …) got an invalid Date (Invalid Date).`);
     const year = value.getUTCFullYear();
     if (year < 0 || year > 9999) {
-      throw new FilterError(`${operator}(${field}, …) got a Date in the year ${year}; Klaviyo date-times need a year from 0000 to 9999.`);
+      throw new FilterError(
+        `${operator}(${field}, …) got a Date in the year ${year}; Klaviyo date-times need a year from 0000 to 9999.`,
+      );
     }
     return { kind: "datetime", raw: value.toISOString(), epochMs: ms };
   }
@@ -103,7 +116,11 @@ function toScalar(operator: string, field: string, value: unknown): FilterScalar
   );
 }
 
-function one(operator: FilterOperator, field: unknown, value: FilterValue | ((f: string) => FilterValue)): Filter {
+function one(
+  operator: FilterOperator,
+  field: unknown,
+  value: FilterValue | ((f: string) => FilterValue),
+): Filter {
   const f = checkField(operator, field);
   return new Filter([{ operator, field: f, value: typeof value === "function" ? value(f) : value }]);
 }
@@ -124,12 +141,14 @@ function list(operator: FilterOperator, field: string, values: unknown): FilterV
 }
 
 function single(operator: FilterOperator, field: string, value: unknown): FilterValue {
-  if (Array.isArray(value)) throw new FilterError(`${operator}(${field}, …) takes a single value, not an array.`);
+  if (Array.isArray(value))
+    throw new FilterError(`${operator}(${field}, …) takes a single value, not an array.`);
   return toScalar(operator, field, value);
 }
 
 function text(operator: FilterOperator, field: string, value: unknown): FilterValue {
-  if (typeof value !== "string") throw new FilterError(`${operator}(${field}, …) needs a string, got ${describeInput(value)}.`);
+  if (typeof value !== "string")
+    throw new FilterError(`${operator}(${field}, …) needs a string, got ${describeInput(value)}.`);
   return { kind: "string", value };
 }
 

@@ -13,7 +13,8 @@ function quoteList(items: readonly string[]): string {
 
 function allowedOperators(spec: XKlaviyoFilterField): string[] {
   const ops = new Set<string>();
-  for (const shape of ["single", "list", "none"] as const) for (const op of spec.operators[shape] ?? []) ops.add(op);
+  for (const shape of ["single", "list", "none"] as const)
+    for (const op of spec.operators[shape] ?? []) ops.add(op);
   return [...ops].sort();
 }
 
@@ -40,7 +41,9 @@ function checkScalar(c: FilterCondition, v: FilterScalar, spec: XKlaviyoFilterFi
     return v.kind === "boolean" ? undefined : `${where} needs true or false, got ${describeScalar(v)}`;
   }
   if (type === "integer") {
-    return v.kind === "number" && Number.isInteger(v.value) ? undefined : `${where} needs an integer, got ${describeScalar(v)}`;
+    return v.kind === "number" && Number.isInteger(v.value)
+      ? undefined
+      : `${where} needs an integer, got ${describeScalar(v)}`;
   }
   if (type === "number") {
     return v.kind === "number" ? undefined : `${where} needs a number, got ${describeScalar(v)}`;
@@ -73,7 +76,9 @@ export function checkFilterForOperation(
   for (const c of conditions) {
     const spec = Object.hasOwn(xKlaviyoFilters, c.field) ? xKlaviyoFilters[c.field] : undefined;
     if (!spec) {
-      problems.push(`${JSON.stringify(c.field)} cannot be filtered on here; filterable fields: ${quoteList(fields)}`);
+      problems.push(
+        `${JSON.stringify(c.field)} cannot be filtered on here; filterable fields: ${quoteList(fields)}`,
+      );
       continue;
     }
     const allowed = allowedOperators(spec);
@@ -85,8 +90,12 @@ export function checkFilterForOperation(
     }
     const shape = shapeOf(c);
     if (!(spec.operators[shape] ?? []).includes(c.operator)) {
-      const shapes = (["single", "list", "none"] as const).filter((s) => (spec.operators[s] ?? []).includes(c.operator));
-      const wanted = shapes.map((s) => (s === "single" ? "a single value" : s === "list" ? "a list" : "no value"));
+      const shapes = (["single", "list", "none"] as const).filter((s) =>
+        (spec.operators[s] ?? []).includes(c.operator),
+      );
+      const wanted = shapes.map((s) =>
+        s === "single" ? "a single value" : s === "list" ? "a list" : "no value",
+      );
       problems.push(
         `${c.operator} on ${JSON.stringify(c.field)} takes ${wanted.join(" or ")}, not ${shape === "single" ? "a single value" : shape === "list" ? "a list" : "no value"}: write ${example(c.operator, c.field, shapes[0] ?? "single")}`,
       );

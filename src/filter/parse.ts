@@ -29,7 +29,11 @@ const DELIMITERS = new Set([",", "(", ")", "[", "]", "'", '"']);
  */
 export function parseFilter(text: string): FilterCondition[] {
   if (typeof text !== "string") {
-    throw new FilterSyntaxError(`the filter must be a string, got ${text === null ? "null" : typeof text}`, 0, "");
+    throw new FilterSyntaxError(
+      `the filter must be a string, got ${text === null ? "null" : typeof text}`,
+      0,
+      "",
+    );
   }
   const parser = new Parser(text);
   return parser.parseAll();
@@ -43,7 +47,8 @@ class Parser {
 
   parseAll(): FilterCondition[] {
     this.skipWs();
-    if (this.pos >= this.text.length) this.fail("the filter is empty; write a condition such as equals(email,'a@b.com')");
+    if (this.pos >= this.text.length)
+      this.fail("the filter is empty; write a condition such as equals(email,'a@b.com')");
     this.parseList(0);
     this.skipWs();
     if (this.pos < this.text.length) {
@@ -105,10 +110,16 @@ class Parser {
       return;
     }
     if (name === "or" || name === "not") {
-      this.fail(`Klaviyo filters have no ${name}(...); conditions can only be combined with and(...) or commas`, start);
+      this.fail(
+        `Klaviyo filters have no ${name}(...); conditions can only be combined with and(...) or commas`,
+        start,
+      );
     }
     if (!OPERATOR_SET.has(name)) {
-      this.fail(`unknown operator ${JSON.stringify(name)}; known operators are ${FILTER_OPERATORS.join(", ")}`, start);
+      this.fail(
+        `unknown operator ${JSON.stringify(name)}; known operators are ${FILTER_OPERATORS.join(", ")}`,
+        start,
+      );
     }
     const operator = name as FilterOperator;
     this.expect("(", `after ${operator}`);
@@ -120,7 +131,9 @@ class Parser {
       value = { kind: "none" };
     } else {
       if (this.peek() !== ",") {
-        this.fail(`expected "," and a value after the field name: ${operator}(${field},value), but found ${this.found()}`);
+        this.fail(
+          `expected "," and a value after the field name: ${operator}(${field},value), but found ${this.found()}`,
+        );
       }
       this.pos++;
       value = this.parseValue(operator);
@@ -136,7 +149,10 @@ class Parser {
     const field = this.text.slice(start, this.pos);
     if (field.length === 0) this.fail(`expected a field name after ${operator}(, but found ${this.found()}`);
     if (!FIELD_PATTERN.test(field)) {
-      this.fail(`${JSON.stringify(field)} is not a field name (it must start with a letter, "_" or "$")`, start);
+      this.fail(
+        `${JSON.stringify(field)} is not a field name (it must start with a letter, "_" or "$")`,
+        start,
+      );
     }
     return field;
   }

@@ -8,7 +8,12 @@ export {
   SPEC_FILE,
 } from "./load.js";
 export { type SpecOperation, specOperation, specOperations } from "./operations.js";
-export { type HeaderValue, type RequestToValidate, type RequestValidation, validateRequest } from "./request.js";
+export {
+  type HeaderValue,
+  type RequestToValidate,
+  type RequestValidation,
+  validateRequest,
+} from "./request.js";
 export { type ResponseToValidate, validateResponse } from "./response.js";
 export { adaptSchema, warmUp } from "./schemas.js";
 export type { SpecProblem, SpecProblemKind } from "./types.js";

@@ -34,7 +34,10 @@ export interface OpenApiResponse {
 export interface OpenApiOperation {
   readonly operationId: string;
   readonly parameters?: readonly OpenApiParameter[];
-  readonly requestBody?: { readonly required?: boolean; readonly content: Readonly<Record<string, OpenApiMediaType>> };
+  readonly requestBody?: {
+    readonly required?: boolean;
+    readonly content: Readonly<Record<string, OpenApiMediaType>>;
+  };
   readonly responses: Readonly<Record<string, OpenApiResponse>>;
   readonly security?: readonly Readonly<Record<string, readonly string[]>>[];
   readonly "x-klaviyo-filters"?: unknown;
@@ -72,7 +75,9 @@ export function packageRoot(): string {
     }
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new Error(`Cannot find ${SPEC_FILE}: no directory above ${start} has package.json and the vendored spec.`);
+      throw new Error(
+        `Cannot find ${SPEC_FILE}: no directory above ${start} has package.json and the vendored spec.`,
+      );
     }
     dir = parent;
   }

@@ -27,7 +27,9 @@ export function specOperations(): ReadonlyMap<string, SpecOperation> {
           : {
               ...raw,
               parameters: [
-                ...shared.filter((s) => !(raw.parameters ?? []).some((p) => p.name === s.name && p.in === s.in)),
+                ...shared.filter(
+                  (s) => !(raw.parameters ?? []).some((p) => p.name === s.name && p.in === s.in),
+                ),
                 ...(raw.parameters ?? []),
               ],
             };

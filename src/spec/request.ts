@@ -56,7 +56,11 @@ interface Plan {
   readonly needsAuth: boolean;
   readonly filters: XKlaviyoFilters | undefined;
   readonly body:
-    | { readonly required: boolean; readonly media: readonly string[]; readonly schemaRef: string | undefined }
+    | {
+        readonly required: boolean;
+        readonly media: readonly string[];
+        readonly schemaRef: string | undefined;
+      }
     | undefined;
 }
 
@@ -72,7 +76,12 @@ function planFor(id: string): Plan | undefined {
   for (const p of params) {
     if (p.in !== "query") continue;
     const schema = p.schema ?? {};
-    query.set(p.name, { name: p.name, required: p.required === true, schema, array: schema.type === "array" });
+    query.set(p.name, {
+      name: p.name,
+      required: p.required === true,
+      schema,
+      array: schema.type === "array",
+    });
   }
   const revisionParam = params.find((p) => p.in === "header" && p.name.toLowerCase() === "revision");
   const security = spec.op.security ?? loadSpec().security ?? [];
@@ -82,7 +91,10 @@ function planFor(id: string): Plan | undefined {
     const media = Object.keys(content);
     const json = media.find((m) => JSON_MEDIA.has(m));
     const schema = json ? content[json]?.schema : undefined;
-    const ref = schema && typeof schema === "object" && "$ref" in schema ? (schema as { $ref: unknown }).$ref : undefined;
+    const ref =
+      schema && typeof schema === "object" && "$ref" in schema
+        ? (schema as { $ref: unknown }).$ref
+        : undefined;
     body = {
       required: spec.op.requestBody.required === true,
       media: json ? [...JSON_MEDIA] : media,
@@ -104,18 +116,24 @@ function planFor(id: string): Plan | undefined {
 
 function listValues(values: readonly unknown[]): string {
   const shown = values.slice(0, MAX_LISTED).map((v) => JSON.stringify(v));
-  return values.length > MAX_LISTED ? `${shown.join(", ")}, … (${values.length - MAX_LISTED} more)` : shown.join(", ");
+  return values.length > MAX_LISTED
+    ? `${shown.join(", ")}, … (${values.length - MAX_LISTED} more)`
+    : shown.join(", ");
 }
 
 /** Problems with one (non-array) value against a parameter schema. */
 function checkScalar(name: string, value: string, schema: OpenApiParameterSchema): string | undefined {
   const type = schema.type ?? "string";
   if (type === "integer" || type === "number") {
-    const ok = type === "integer" ? /^[+-]?\d+$/.test(value) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value);
-    if (!ok) return `${name} must be ${type === "integer" ? "an integer" : "a number"}, got ${JSON.stringify(value)}`;
+    const ok =
+      type === "integer" ? /^[+-]?\d+$/.test(value) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value);
+    if (!ok)
+      return `${name} must be ${type === "integer" ? "an integer" : "a number"}, got ${JSON.stringify(value)}`;
     const n = Number(value);
-    if (schema.minimum !== undefined && n < schema.minimum) return `${name} must be at least ${schema.minimum}, got ${value}`;
-    if (schema.maximum !== undefined && n > schema.maximum) return `${name} must be at most ${schema.maximum}, got ${value}`;
+    if (schema.minimum !== undefined && n < schema.minimum)
+      return `${name} must be at least ${schema.minimum}, got ${value}`;
+    if (schema.maximum !== undefined && n > schema.maximum)
+      return `${name} must be at most ${schema.maximum}, got ${value}`;
     return undefined;
   }
   if (type === "boolean" && value !== "true" && value !== "false") {
@@ -142,7 +160,11 @@ function checkQuery(plan: Plan, query: URLSearchParams, problems: SpecProblem[])
       continue;
     }
     if (counts.get(name) === 2) {
-      problems.push({ kind: "query", parameter: name, message: `${name} is given more than once; give it once` });
+      problems.push({
+        kind: "query",
+        parameter: name,
+        message: `${name} is given more than once; give it once`,
+      });
     }
     if (name === "filter") {
       checkFilterParam(plan, value, problems);
@@ -153,7 +175,11 @@ function checkQuery(plan: Plan, query: URLSearchParams, problems: SpecProblem[])
       const itemSchema = p.schema.items ?? {};
       for (const item of items) {
         if (item === "") {
-          problems.push({ kind: "query", parameter: name, message: `${name} has an empty item in ${JSON.stringify(value)}` });
+          problems.push({
+            kind: "query",
+            parameter: name,
+            message: `${name} has an empty item in ${JSON.stringify(value)}`,
+          });
           continue;
         }
         const problem = checkScalar(name, item, itemSchema);
@@ -167,7 +193,11 @@ function checkQuery(plan: Plan, query: URLSearchParams, problems: SpecProblem[])
   for (const name of plan.requiredQuery) {
     if (!counts.has(name)) {
       const example = name === "filter" ? ` (for example ${exampleFilter(plan)})` : "";
-      problems.push({ kind: "query", parameter: name, message: `${plan.spec.id} requires the query parameter ${name}${example}` });
+      problems.push({
+        kind: "query",
+        parameter: name,
+        message: `${plan.spec.id} requires the query parameter ${name}${example}`,
+      });
     }
   }
 }
@@ -192,7 +222,10 @@ function checkFilterParam(plan: Plan, value: string, problems: SpecProblem[]): v
   }
 }
 
-function headerValue(headers: Readonly<Record<string, HeaderValue>> | undefined, name: string): string | undefined {
+function headerValue(
+  headers: Readonly<Record<string, HeaderValue>> | undefined,
+  name: string,
+): string | undefined {
   if (!headers) return undefined;
   let v = headers[name];
   if (v === undefined) {
@@ -236,13 +269,15 @@ function checkHeaders(plan: Plan, req: RequestToValidate, problems: SpecProblem[
       problems.push({
         kind: "authorization",
         header: "authorization",
-        message: "the Authorization header is required: `Klaviyo-API-Key <private key>` or `Bearer <OAuth access token>`",
+        message:
+          "the Authorization header is required: `Klaviyo-API-Key <private key>` or `Bearer <OAuth access token>`",
       });
     } else if (!AUTHORIZATION.test(auth)) {
       problems.push({
         kind: "authorization",
         header: "authorization",
-        message: "the Authorization header must be `Klaviyo-API-Key <private key>` or `Bearer <OAuth access token>`",
+        message:
+          "the Authorization header must be `Klaviyo-API-Key <private key>` or `Bearer <OAuth access token>`",
       });
     }
   }
@@ -254,7 +289,10 @@ function checkBody(plan: Plan, req: RequestToValidate, problems: SpecProblem[]):
   const media = mediaType(req.contentType ?? headerValue(req.headers, "content-type"));
   if (!plan.body) {
     if (present) {
-      problems.push({ kind: "body", message: `${plan.spec.id} (${plan.spec.method} ${plan.spec.path}) takes no request body` });
+      problems.push({
+        kind: "body",
+        message: `${plan.spec.id} (${plan.spec.method} ${plan.spec.path}) takes no request body`,
+      });
     }
     return;
   }
@@ -283,7 +321,11 @@ function checkBody(plan: Plan, req: RequestToValidate, problems: SpecProblem[]):
     try {
       body = JSON.parse(req.rawBody);
     } catch (e) {
-      problems.push({ kind: "body", pointer: "", message: `the request body is not valid JSON (${(e as Error).message})` });
+      problems.push({
+        kind: "body",
+        pointer: "",
+        message: `the request body is not valid JSON (${(e as Error).message})`,
+      });
       return;
     }
   }
@@ -331,14 +373,20 @@ export function validateRequest(req: RequestToValidate): RequestValidation {
     const others = METHODS.filter((m) => m !== method && safeFind(m, path));
     problems.push(
       others.length > 0
-        ? { kind: "method", message: `${method} is not allowed on ${pathname}; allowed: ${others.join(", ")}` }
+        ? {
+            kind: "method",
+            message: `${method} is not allowed on ${pathname}; allowed: ${others.join(", ")}`,
+          }
         : { kind: "path", message: `no operation in the spec matches ${method} ${pathname}` },
     );
     return { problems };
   }
   const plan = planFor(match.op.id);
   if (!plan) {
-    problems.push({ kind: "path", message: `operation ${match.op.id} is in the operation table but not in the spec` });
+    problems.push({
+      kind: "path",
+      message: `operation ${match.op.id} is in the operation table but not in the spec`,
+    });
     return { operationId: match.op.id, problems };
   }
   checkQuery(plan, query, problems);

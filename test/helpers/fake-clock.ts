@@ -88,7 +88,8 @@ export class FakeClock implements Clock {
       if (!(await this.next())) {
         await this.settle(20);
         if (done()) return;
-        if (this.timers.length === 0) throw new Error("FakeClock.run: nothing scheduled and not done (deadlock?)");
+        if (this.timers.length === 0)
+          throw new Error("FakeClock.run: nothing scheduled and not done (deadlock?)");
       }
     }
     throw new Error("FakeClock.run: too many steps");

@@ -169,7 +169,10 @@ export async function startLoopbackServer(
         body: typeof reply.body === "string" && reply.body.length > 0 ? safeParse(reply.body) : reply.body,
         ...(payload === undefined
           ? {}
-          : { contentType: Object.entries(outHeaders).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "" }),
+          : {
+              contentType:
+                Object.entries(outHeaders).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "",
+            }),
       });
       recordViolation(`response ${reply.status} to ${method} ${decodeForDisplay(rawUrl)}`, problems);
     }
@@ -179,7 +182,9 @@ export async function startLoopbackServer(
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      recordViolation(`loopback server`, [{ message: `internal error: ${e instanceof Error ? e.message : String(e)}` }]);
+      recordViolation(`loopback server`, [
+        { message: `internal error: ${e instanceof Error ? e.message : String(e)}` },
+      ]);
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500);
         res.end();

@@ -40,11 +40,15 @@ function where(p: SpecProblem): string {
 }
 
 export function formatViolations(violations: readonly Violation[]): string {
-  const lines = [`${violations.length} request(s) did not match the vendored Klaviyo spec (spec/klaviyo-openapi.json):`];
+  const lines = [
+    `${violations.length} request(s) did not match the vendored Klaviyo spec (spec/klaviyo-openapi.json):`,
+  ];
   for (const v of violations) {
     lines.push(`  ${v.context}`);
     for (const p of v.problems) lines.push(`    - ${p.message}${where(p)}`);
   }
-  lines.push("Fix the request, or start the loopback server with { expectInvalid: true } if the test sends it on purpose.");
+  lines.push(
+    "Fix the request, or start the loopback server with { expectInvalid: true } if the test sends it on purpose.",
+  );
   return lines.join("\n");
 }

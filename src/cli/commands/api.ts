@@ -16,9 +16,11 @@ export function parseQueryPairs(pairs: string[]): URLSearchParams {
   const params = new URLSearchParams();
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new ConfigError(`--query expects key=value, e.g. --query "page[size]=100"; got "${pair}".`);
+    if (eq <= 0)
+      throw new ConfigError(`--query expects key=value, e.g. --query "page[size]=100"; got "${pair}".`);
     const key = pair.slice(0, eq);
-    if (params.has(key)) throw new ConfigError(`--query ${key} is given twice; join several values with commas instead.`);
+    if (params.has(key))
+      throw new ConfigError(`--query ${key} is given twice; join several values with commas instead.`);
     params.set(key, pair.slice(eq + 1));
   }
   return params;
@@ -37,7 +39,9 @@ export function readData(raw: string, readStdin: () => string = () => readFileSy
     try {
       text = readFileSync(file, "utf8");
     } catch (err) {
-      throw new ConfigError(`Cannot read --data file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      throw new ConfigError(
+        `Cannot read --data file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+      );
     }
   }
   try {
@@ -53,7 +57,12 @@ export function registerApiCommand(program: Command, ctx: CliContext): void {
     .description("Send a raw request to any Klaviyo API operation and print the JSON response.")
     .argument("<method>", "GET, POST, PATCH, PUT or DELETE")
     .argument("<path>", "path such as /api/profiles or /api/profiles/01H...; may include a query string")
-    .option("-q, --query <key=value>", "query parameter (repeatable), e.g. --query 'page[size]=100'", collect, [])
+    .option(
+      "-q, --query <key=value>",
+      "query parameter (repeatable), e.g. --query 'page[size]=100'",
+      collect,
+      [],
+    )
     .option("-d, --data <json|@file|@->", "JSON request body, inline, from a file, or from standard input")
     .option("--all", "follow links.next through every page and print one JSON line per item (GET only)")
     .addHelpText(
@@ -68,10 +77,17 @@ Examples:
 Requests go through the same rate budget and retries as every other command.`,
     )
     .action(
-      async (method: string, path: string, opts: { query: string[]; data?: string; all?: boolean }, cmd: Command) => {
+      async (
+        method: string,
+        path: string,
+        opts: { query: string[]; data?: string; all?: boolean },
+        cmd: Command,
+      ) => {
         const m = method.toUpperCase();
-        if (!METHODS.has(m)) throw new ConfigError(`Unknown method "${method}": use GET, POST, PATCH, PUT or DELETE.`);
-        if (!path.startsWith("/")) throw new ConfigError(`The path must start with "/", e.g. /api/profiles; got "${path}".`);
+        if (!METHODS.has(m))
+          throw new ConfigError(`Unknown method "${method}": use GET, POST, PATCH, PUT or DELETE.`);
+        if (!path.startsWith("/"))
+          throw new ConfigError(`The path must start with "/", e.g. /api/profiles; got "${path}".`);
         if (opts.all && m !== "GET") throw new ConfigError("--all only works with GET requests.");
         const query = parseQueryPairs(opts.query);
         const body = opts.data === undefined ? undefined : readData(opts.data);

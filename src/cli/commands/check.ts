@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { AuthenticationError, NetworkError, PermissionError } from "../../client/errors.js";
 import { REVISION } from "../../client/revision.js";
+import { redact } from "../../util/redact.js";
 import { clientFromCli } from "../client.js";
 import { EXIT, exitCodeFor } from "../errors.js";
 import type { CliContext, GlobalOptions } from "../main.js";
-import { redact } from "../../util/redact.js";
 
 interface AccountResource {
   id: string;
@@ -63,7 +63,10 @@ export function registerCheckCommand(program: Command, ctx: CliContext): void {
         if (err instanceof AuthenticationError) hint = "The API key was rejected. ";
         else if (err instanceof PermissionError) hint = "The key works but lacks the accounts:read scope. ";
         else if (err instanceof NetworkError) hint = `Could not reach ${client.baseUrl}. `;
-        if (opts.json) ctx.output.out(JSON.stringify({ ok: false, baseUrl: client.baseUrl, error: redact(message) }, null, 2));
+        if (opts.json)
+          ctx.output.out(
+            JSON.stringify({ ok: false, baseUrl: client.baseUrl, error: redact(message) }, null, 2),
+          );
         ctx.output.err(redact(`error: ${hint}${message}`));
       } finally {
         await client.close();

@@ -16,7 +16,11 @@ export function campaignsResource(client: BaseClient) {
      * Campaigns of one channel. Klaviyo requires `equals(messages.channel,…)`; any `filter` in
      * `query` is ANDed to it.
      */
-    list: (channel: CampaignChannel, query?: QueryOf<"get_campaigns">, options?: ListOptions): Paginator<ItemOf<"get_campaigns">> => {
+    list: (
+      channel: CampaignChannel,
+      query?: QueryOf<"get_campaigns">,
+      options?: ListOptions,
+    ): Paginator<ItemOf<"get_campaigns">> => {
       const channelFilter = filter.equals("messages.channel", channel);
       const combined = query?.filter === undefined ? channelFilter : filter.and(channelFilter, query.filter);
       return client.paginate("get_campaigns", { ...options, query: { ...query, filter: combined } });
@@ -30,7 +34,11 @@ export function campaignsResource(client: BaseClient) {
     getMessage: m.get("get_campaign_message"),
     updateMessage: m.update("update_campaign_message"),
     /** Assigns a template to a campaign message (Klaviyo copies it into the message). */
-    assignTemplate: (messageId: string, templateId: string, options?: RequestOptions): Promise<ResponseOf<"assign_template_to_campaign_message">> =>
+    assignTemplate: (
+      messageId: string,
+      templateId: string,
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"assign_template_to_campaign_message">> =>
       client.call("assign_template_to_campaign_message", {
         ...options,
         body: {
@@ -43,23 +51,43 @@ export function campaignsResource(client: BaseClient) {
       }),
     /** Starts sending a campaign (creates a send job whose id is the campaign id). */
     send: (campaignId: string, options?: RequestOptions): Promise<ResponseOf<"send_campaign">> =>
-      client.call("send_campaign", { ...options, body: { data: { type: "campaign-send-job", id: campaignId } } }),
+      client.call("send_campaign", {
+        ...options,
+        body: { data: { type: "campaign-send-job", id: campaignId } },
+      }),
     getSendJob: m.get("get_campaign_send_job"),
     /** Cancels a send (`cancel`, the default) or reverts the campaign to draft (`revert`). */
-    cancelSend: (jobId: string, action: CampaignSendAction = "cancel", options?: RequestOptions): Promise<ResponseOf<"cancel_campaign_send">> =>
+    cancelSend: (
+      jobId: string,
+      action: CampaignSendAction = "cancel",
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"cancel_campaign_send">> =>
       client.call("cancel_campaign_send", {
         ...options,
         path: { id: jobId },
         body: { data: { type: "campaign-send-job", id: jobId, attributes: { action } } },
       }),
     /** Clones a campaign, optionally under a new name. */
-    clone: (campaignId: string, newName?: string, options?: RequestOptions): Promise<ResponseOf<"create_campaign_clone">> =>
+    clone: (
+      campaignId: string,
+      newName?: string,
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"create_campaign_clone">> =>
       client.call("create_campaign_clone", {
         ...options,
-        body: { data: { type: "campaign", id: campaignId, attributes: newName === undefined ? {} : { new_name: newName } } },
+        body: {
+          data: {
+            type: "campaign",
+            id: campaignId,
+            attributes: newName === undefined ? {} : { new_name: newName },
+          },
+        },
       }),
     /** Starts a recipient estimation job for a campaign (the job id is the campaign id). */
-    refreshRecipientEstimate: (campaignId: string, options?: RequestOptions): Promise<ResponseOf<"refresh_campaign_recipient_estimation">> =>
+    refreshRecipientEstimate: (
+      campaignId: string,
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"refresh_campaign_recipient_estimation">> =>
       client.call("refresh_campaign_recipient_estimation", {
         ...options,
         body: { data: { type: "campaign-recipient-estimation-job", id: campaignId } },

@@ -18,11 +18,15 @@ export function couponsResource(client: BaseClient) {
     delete: m.remove("delete_coupon"),
     codes: {
       /**
-       * Coupon codes matching a filter. Klaviyo requires one, on `coupon.id` or `profile.id`
-       * (`any`/`equals`), `status` or `expires_at`: e.g. `filter.equals("coupon.id", "10OFF")`.
-       * For all codes of one coupon, `forCoupon(couponId)` needs none.
+       * Coupon codes matching a filter, which Klaviyo requires: on `coupon.id` or `profile.id`
+       * (`any` or `equals`, both with a list), `status` (`equals`) or `expires_at`; e.g.
+       * `filter.any("coupon.id", ["10OFF"])`. For every code of one coupon use `forCoupon(couponId)`.
        */
-      list: (where: FilterInput, query?: CouponCodesQuery, options?: ListOptions): Paginator<ItemOf<"get_coupon_codes">> =>
+      list: (
+        where: FilterInput,
+        query?: CouponCodesQuery,
+        options?: ListOptions,
+      ): Paginator<ItemOf<"get_coupon_codes">> =>
         client.paginate("get_coupon_codes", { ...options, query: { ...query, filter: where } }),
       /** The codes of one coupon. */
       forCoupon: m.listOf("get_coupon_codes_for_coupon"),

@@ -33,10 +33,18 @@ export function dataPrivacyResource(client: BaseClient) {
      * Asks Klaviyo to delete every profile matching one identifier. Asynchronous (202) and final;
      * there is no status endpoint.
      */
-    requestProfileDeletion: async (target: DeletionTarget, options?: RequestOptions): Promise<ResponseOf<"request_profile_deletion">> =>
+    requestProfileDeletion: async (
+      target: DeletionTarget,
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"request_profile_deletion">> =>
       await client.call("request_profile_deletion", {
         ...options,
-        body: { data: { type: "data-privacy-deletion-job", attributes: { profile: { data: deletionProfile(target) } } } },
+        body: {
+          data: {
+            type: "data-privacy-deletion-job",
+            attributes: { profile: { data: deletionProfile(target) } },
+          },
+        },
       }),
   };
 }

@@ -14,7 +14,11 @@ export function flowsResource(client: BaseClient) {
     create: m.create("create_flow"),
     update: m.update("update_flow"),
     /** Turns a flow on (`live`), to manual approval (`manual`) or off (`draft`). */
-    updateStatus: (flowId: string, status: FlowStatus, options?: RequestOptions): Promise<ResponseOf<"update_flow">> =>
+    updateStatus: (
+      flowId: string,
+      status: FlowStatus,
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"update_flow">> =>
       client.call("update_flow", {
         ...options,
         path: { id: flowId },

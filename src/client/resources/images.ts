@@ -7,7 +7,9 @@ import { methods, type RequestOptions } from "./shared.js";
 /** The optional form fields of a file upload (`name`, `hidden`). */
 export type ImageUploadAttributes = Partial<Omit<BodyOf<"upload_image_from_file">, "file">>;
 /** The optional attributes of an import from a URL (`name`, `hidden`). */
-export type ImageImportAttributes = Partial<Omit<BodyOf<"upload_image_from_url">["data"]["attributes"], "import_from_url">>;
+export type ImageImportAttributes = Partial<
+  Omit<BodyOf<"upload_image_from_url">["data"]["attributes"], "import_from_url">
+>;
 
 /** An image held in memory. `contentType` defaults from the file name's extension. */
 export interface ImageFile {
@@ -34,7 +36,8 @@ function contentTypeFor(filename: string): string {
 }
 
 async function toForm(file: ImageFile | string, attributes: ImageUploadAttributes = {}): Promise<FormData> {
-  const f: ImageFile = typeof file === "string" ? { data: await readFile(file), filename: basename(file) } : file;
+  const f: ImageFile =
+    typeof file === "string" ? { data: await readFile(file), filename: basename(file) } : file;
   const form = new FormData();
   // Copy into a fresh ArrayBuffer-backed view: a Node Buffer may sit on a shared pool.
   const blob = new Blob([new Uint8Array(f.data)], { type: f.contentType ?? contentTypeFor(f.filename) });
@@ -51,10 +54,19 @@ export function imagesResource(client: BaseClient) {
     list: m.list("get_images"),
     get: m.get("get_image"),
     /** Imports an image Klaviyo downloads from a public URL (5 MB at most; 100 uploads a day). */
-    uploadFromUrl: (url: string, attributes: ImageImportAttributes = {}, options?: RequestOptions): Promise<ResponseOf<"upload_image_from_url">> =>
+    uploadFromUrl: (
+      url: string,
+      attributes: ImageImportAttributes = {},
+      options?: RequestOptions,
+    ): Promise<ResponseOf<"upload_image_from_url">> =>
       client.call("upload_image_from_url", {
         ...options,
-        body: { data: { type: "image", attributes: { ...attributes, import_from_url: url, hidden: attributes.hidden ?? false } } },
+        body: {
+          data: {
+            type: "image",
+            attributes: { ...attributes, import_from_url: url, hidden: attributes.hidden ?? false },
+          },
+        },
       }),
     /** Uploads an image from memory or from a file path, as multipart/form-data. */
     uploadFromFile: async (

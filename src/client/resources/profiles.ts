@@ -36,7 +36,11 @@ export class BulkImportJobTimeoutError extends KlaviyoError {
   ) {
     super(
       `Profile bulk import job ${jobId} is still ${jobStatus} after ${Math.round(waitedMs / 1000)} s. It keeps running in Klaviyo: call waitForBulkImportJob("${jobId}") again, or raise timeoutMs.`,
-      { operationId: "get_bulk_import_profiles_job", method: "GET", path: `/api/profile-bulk-import-jobs/${jobId}` },
+      {
+        operationId: "get_bulk_import_profiles_job",
+        method: "GET",
+        path: `/api/profile-bulk-import-jobs/${jobId}`,
+      },
     );
   }
 }
@@ -54,9 +58,18 @@ export function profilesResource(client: BaseClient) {
    * `pollIntervalMs` by ×1.5 up to `maxIntervalMs`), then reads every import error. Throws
    * `BulkImportJobTimeoutError` after `timeoutMs`. Waits on the client's clock.
    */
-  async function waitForBulkImportJob(jobId: string, options: WaitForBulkImportJobOptions = {}): Promise<BulkImportJobResult> {
+  async function waitForBulkImportJob(
+    jobId: string,
+    options: WaitForBulkImportJobOptions = {},
+  ): Promise<BulkImportJobResult> {
     const { clock } = client.core.config;
-    const { signal, onProgress, pollIntervalMs = 500, maxIntervalMs = 10_000, timeoutMs = 30 * 60_000 } = options;
+    const {
+      signal,
+      onProgress,
+      pollIntervalMs = 500,
+      maxIntervalMs = 10_000,
+      timeoutMs = 30 * 60_000,
+    } = options;
     const requestOptions = signal === undefined ? {} : { signal };
     const started = clock.now();
     let interval = pollIntervalMs;
@@ -68,7 +81,8 @@ export function profilesResource(client: BaseClient) {
         return { job, errors };
       }
       const remaining = started + timeoutMs - clock.now();
-      if (remaining <= 0) throw new BulkImportJobTimeoutError(jobId, job.attributes.status, clock.now() - started);
+      if (remaining <= 0)
+        throw new BulkImportJobTimeoutError(jobId, job.attributes.status, clock.now() - started);
       await clock.sleep(Math.min(interval, remaining), signal);
       interval = Math.min(interval * 1.5, maxIntervalMs);
     }

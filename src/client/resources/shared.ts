@@ -74,6 +74,9 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** `{ data: [{ type, id }, …] }`: the body of every relationship endpoint. */
-export function identifiers<T extends string>(type: T, ids: readonly string[]): { data: { type: T; id: string }[] } {
+export function identifiers<T extends string>(
+  type: T,
+  ids: readonly string[],
+): { data: { type: T; id: string }[] } {
   return { data: ids.map((id) => ({ type, id })) };
 }

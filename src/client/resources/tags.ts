@@ -18,7 +18,10 @@ export function tagsResource(client: BaseClient) {
     tagCampaigns: (tagId: string, campaignIds: readonly string[], options?: RequestOptions) =>
       client.call("tag_campaigns", { ...on(tagId, options), body: identifiers("campaign", campaignIds) }),
     untagCampaigns: (tagId: string, campaignIds: readonly string[], options?: RequestOptions) =>
-      client.call("remove_tag_from_campaigns", { ...on(tagId, options), body: identifiers("campaign", campaignIds) }),
+      client.call("remove_tag_from_campaigns", {
+        ...on(tagId, options),
+        body: identifiers("campaign", campaignIds),
+      }),
     tagLists: (tagId: string, listIds: readonly string[], options?: RequestOptions) =>
       client.call("tag_lists", { ...on(tagId, options), body: identifiers("list", listIds) }),
     untagLists: (tagId: string, listIds: readonly string[], options?: RequestOptions) =>
@@ -26,7 +29,10 @@ export function tagsResource(client: BaseClient) {
     tagSegments: (tagId: string, segmentIds: readonly string[], options?: RequestOptions) =>
       client.call("tag_segments", { ...on(tagId, options), body: identifiers("segment", segmentIds) }),
     untagSegments: (tagId: string, segmentIds: readonly string[], options?: RequestOptions) =>
-      client.call("remove_tag_from_segments", { ...on(tagId, options), body: identifiers("segment", segmentIds) }),
+      client.call("remove_tag_from_segments", {
+        ...on(tagId, options),
+        body: identifiers("segment", segmentIds),
+      }),
   };
 }
 
