@@ -7447,7 +7447,7 @@ export interface components {
                  *       "low_balance_threshold": 500
                  *     }
                  */
-                monitor_configuration?: Record<string, never> | null;
+                monitor_configuration?: Record<string, unknown> | null;
             };
             links: components["schemas"]["ObjectLinks"];
         };
@@ -7630,7 +7630,7 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item variant is published.
                  * @example true
@@ -7716,7 +7716,7 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item is published.
                  * @example true
@@ -7846,7 +7846,7 @@ export interface components {
              * @default /data
              * @example /data
              */
-            pointer: string | null;
+            pointer?: string | null;
         };
         APIJobErrorPayload: {
             /**
@@ -7901,13 +7901,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -7981,7 +7981,7 @@ export interface components {
                 /** @description Last updated time in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm) */
                 updated?: string | null;
                 /** @description The integration associated with the event */
-                integration?: Record<string, never> | null;
+                integration?: Record<string, unknown> | null;
             };
             relationships?: {
                 "flow-triggers"?: {
@@ -8108,7 +8108,7 @@ export interface components {
              * @default
              * @example mydomain.com/signup
              */
-            method_detail: string | null;
+            method_detail?: string | null;
             /**
              * @description Additional detail provided by the caller when the profile was subscribed. This may be empty if no details were provided.
              * @example marketing drive
@@ -8149,7 +8149,7 @@ export interface components {
              */
             created_timestamp?: string | null;
             /** @description Channel-specific metadata containing additional information about the permission. */
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
             /** @description Whether the profile can receive messages on this channel. */
             can_receive: boolean;
             /**
@@ -8189,7 +8189,7 @@ export interface components {
              * @default
              * @example JOIN
              */
-            method_detail: string | null;
+            method_detail?: string | null;
             /**
              * Format: date-time
              * @description The timestamp when the SMS consent record was last modified, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -8221,7 +8221,7 @@ export interface components {
              * @default
              * @example JOIN
              */
-            method_detail: string | null;
+            method_detail?: string | null;
             /**
              * Format: date-time
              * @description The timestamp when the SMS consent record was last modified, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -8279,7 +8279,7 @@ export interface components {
              */
             created_timestamp?: string | null;
             /** @description Channel-specific metadata containing additional information about the permission. */
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
             /** @description Whether the profile can receive messages on this channel. */
             can_receive: boolean;
             /**
@@ -8316,7 +8316,7 @@ export interface components {
              */
             created_timestamp?: string | null;
             /** @description Channel-specific metadata containing additional information about the permission. */
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
             /** @description Whether the profile can receive messages on this channel. */
             can_receive: boolean;
             /**
@@ -8353,7 +8353,7 @@ export interface components {
              */
             created_timestamp?: string | null;
             /** @description Channel-specific metadata containing additional information about the permission. */
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
             /** @description Whether the profile can receive messages on this channel. */
             can_receive: boolean;
             /**
@@ -8521,7 +8521,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
             relationships?: {
                 lists?: {
@@ -8629,7 +8629,7 @@ export interface components {
                 /** @description Event timestamp in seconds */
                 timestamp?: number | null;
                 /** @description Event properties, can include identifiers and extra properties */
-                event_properties?: Record<string, never> | null;
+                event_properties?: Record<string, unknown> | null;
                 /**
                  * Format: date-time
                  * @description Event timestamp in ISO8601 format (YYYY-MM-DDTHH:MM:SS+hh:mm)
@@ -9064,7 +9064,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
                 /**
                  * Format: date-time
                  * @description The datetime when this profile most recently joined the list.
@@ -10191,7 +10191,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
                 /**
                  * Format: date-time
                  * @description The datetime when this profile most recently joined the segment.
@@ -10462,7 +10462,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
             relationships?: {
                 lists?: {
@@ -10730,13 +10730,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -10855,7 +10855,7 @@ export interface components {
                 detail: string;
                 /** @description Additional information on the source of the error. */
                 source: components["schemas"]["ErrorSource"];
-                original_payload?: Record<string, never> | null;
+                original_payload?: Record<string, unknown> | null;
             };
         };
         GetImportErrorResponseCollection: {
@@ -11022,9 +11022,9 @@ export interface components {
             title?: string | null;
             body: string;
             /** @default false */
-            sound: boolean;
+            sound?: boolean;
             /** @default false */
-            badge: boolean;
+            badge?: boolean;
             badge_options?: components["schemas"]["Increment"] | components["schemas"]["StaticCount"] | components["schemas"]["Property"];
             /**
              * @description The id of an ImageAsset. If provided, this will take precedence over a dynamic_image.
@@ -11050,7 +11050,7 @@ export interface components {
              * @example home
              * @enum {string}
              */
-            on_open: "home" | "link" | "open_url";
+            on_open?: "home" | "link" | "open_url";
             ios_link?: string | null;
             android_link?: string | null;
             web_url?: string | null;
@@ -11059,13 +11059,13 @@ export interface components {
              * @enum {string|null}
              */
             push_type?: "silent" | "standard" | null;
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
             conversion_metric_id?: string | null;
             /**
              * @default true
              * @example true
              */
-            smart_sending_enabled: boolean;
+            smart_sending_enabled?: boolean;
             additional_filters?: {
                 condition_groups: {
                     conditions: (components["schemas"]["ProfilePropertyCondition"] | components["schemas"]["ProfileHasGroupMembershipCondition"] | components["schemas"]["ProfileNoGroupMembershipCondition"] | components["schemas"]["ProfileRegionCondition"] | components["schemas"]["ProfilePostalCodeDistanceCondition"] | components["schemas"]["ProfilePredictiveAnalyticsDateCondition"] | components["schemas"]["ProfilePredictiveAnalyticsStringCondition"] | components["schemas"]["ProfilePredictiveAnalyticsNumericCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityPriorityCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityRankCondition"] | components["schemas"]["ProfileMarketingConsentCondition"] | components["schemas"]["FlowsProfileMetricCondition"] | components["schemas"]["ProfileRandomSampleCondition"] | components["schemas"]["ProfileHasCustomObjectCondition"] | components["schemas"]["ProfilePermissionsCondition"] | components["schemas"]["ProfileHasNotReceivedEmailMessageCondition"] | components["schemas"]["ProfileHasNotReceivedSmsMessageCondition"] | components["schemas"]["ProfileHasNotReceivedPushMessageCondition"])[];
@@ -11084,7 +11084,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendPushNotificationAction: {
             /**
@@ -11111,11 +11111,11 @@ export interface components {
              * @default true
              * @example true
              */
-            smart_sending_enabled: boolean;
+            smart_sending_enabled?: boolean;
             /** @default false */
-            transactional: boolean;
+            transactional?: boolean;
             /** @default false */
-            add_tracking_params: boolean;
+            add_tracking_params?: boolean;
             additional_filters?: {
                 condition_groups: {
                     conditions: (components["schemas"]["ProfilePropertyCondition"] | components["schemas"]["ProfileHasGroupMembershipCondition"] | components["schemas"]["ProfileNoGroupMembershipCondition"] | components["schemas"]["ProfileRegionCondition"] | components["schemas"]["ProfilePostalCodeDistanceCondition"] | components["schemas"]["ProfilePredictiveAnalyticsDateCondition"] | components["schemas"]["ProfilePredictiveAnalyticsStringCondition"] | components["schemas"]["ProfilePredictiveAnalyticsNumericCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityPriorityCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityRankCondition"] | components["schemas"]["ProfileMarketingConsentCondition"] | components["schemas"]["FlowsProfileMetricCondition"] | components["schemas"]["ProfileRandomSampleCondition"] | components["schemas"]["ProfileHasCustomObjectCondition"] | components["schemas"]["ProfilePermissionsCondition"] | components["schemas"]["ProfileHasNotReceivedEmailMessageCondition"] | components["schemas"]["ProfileHasNotReceivedSmsMessageCondition"] | components["schemas"]["ProfileHasNotReceivedPushMessageCondition"])[];
@@ -11130,7 +11130,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendWhatsAppAction: {
             /**
@@ -11169,7 +11169,7 @@ export interface components {
                  * @example draft
                  * @enum {string}
                  */
-                status: "disabled" | "draft" | "live" | "manual";
+                status?: "disabled" | "draft" | "live" | "manual";
                 /**
                  * @description Not allowed on create.
                  * @enum {string|null}
@@ -11181,7 +11181,7 @@ export interface components {
                     id?: string | null;
                     name?: string | null;
                     variations: (components["schemas"]["SendPushNotificationAction"] | components["schemas"]["SendWhatsAppAction"])[];
-                    allocations?: Record<string, never> | null;
+                    allocations?: Record<string, unknown> | null;
                     /**
                      * Format: date-time
                      * @example 2022-11-08T00:00:00+00:00
@@ -11213,11 +11213,11 @@ export interface components {
              * @default true
              * @example true
              */
-            smart_sending_enabled: boolean;
+            smart_sending_enabled?: boolean;
             /** @default false */
-            transactional: boolean;
+            transactional?: boolean;
             /** @default false */
-            add_tracking_params: boolean;
+            add_tracking_params?: boolean;
             custom_tracking_params?: components["schemas"]["UtmParam"][] | null;
             additional_filters?: {
                 condition_groups: {
@@ -11236,7 +11236,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendEmailAction: {
             /**
@@ -11327,7 +11327,7 @@ export interface components {
              * @default video
              * @example video
              */
-            media_type: string;
+            media_type?: string;
             /**
              * @description The human-readable name of the media.
              * @example demo video.1
@@ -11393,7 +11393,7 @@ export interface components {
              */
             text?: string | null;
             /** @description Additional card-specific metadata (e.g., product info). Optional. */
-            extra?: Record<string, never> | null;
+            extra?: Record<string, unknown> | null;
             /** @description Optional image for this card. */
             image?: (components["schemas"]["ImageAsset"] | components["schemas"]["SlimImageReference"]) | null;
             /** @description Optional video for this card. May be a hydrated MediaAsset or a reference-style payload (e.g. static_asset_id), matching MMS ``MessageHierarchySmsItem.media`` behavior. */
@@ -11414,18 +11414,18 @@ export interface components {
              * @description The plain text message content. Often empty for RCS when rich_content is used.
              * @default
              */
-            message: string;
+            message?: string;
             /**
              * @description The format of this message (always 'RCS' for RCS entries).
              * @default RCS
              * @example RCS
              * @enum {string}
              */
-            message_format: "RCS";
+            message_format?: "RCS";
             /** @description Rich content for RCS messages (cards, suggestions, etc.). */
             rich_content?: components["schemas"]["RCSRichContent"];
             /** @description Additional metadata for RCS messages. Legacy placement. This is typically used in rich_content.cards.extra. */
-            extra?: Record<string, never> | null;
+            extra?: Record<string, unknown> | null;
             /** @description Legacy top-level image reference on the RCS hierarchy row (MySQL-backed). Prefer rich_content for RCS media going forward. */
             image?: components["schemas"]["SlimImageReference"];
         };
@@ -11434,7 +11434,7 @@ export interface components {
              * @default false
              * @enum {boolean|null}
              */
-            dynamic: false | null;
+            dynamic?: false | null;
             /** @description The ID of the static image asset to include. */
             static_image_asset_id: number;
         };
@@ -11444,7 +11444,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            dynamic: true;
+            dynamic?: true;
             /** @description Dynamic image template URL (e.g., {{product.image_url}}). */
             dynamic_image_template: string;
         };
@@ -11460,9 +11460,9 @@ export interface components {
              * @example SMS
              * @enum {string}
              */
-            message_format: "SMS";
+            message_format?: "SMS";
             /** @description Additional metadata for SMS messages (e.g., should_use_same_content flag). */
-            extra?: Record<string, never> | null;
+            extra?: Record<string, unknown> | null;
             /** @description Image reference for MMS messages. Mutually exclusive with media. */
             image?: (components["schemas"]["StaticSMSImage"] | components["schemas"]["DynamicSMSImage"]) | null;
             /** @description Full image asset details for MMS messages. */
@@ -11488,35 +11488,35 @@ export interface components {
              * @default true
              * @example true
              */
-            shorten_links: boolean;
+            shorten_links?: boolean;
             /** @default false */
-            include_contact_card: boolean;
+            include_contact_card?: boolean;
             /**
              * @default true
              * @example true
              */
-            add_org_prefix: boolean;
+            add_org_prefix?: boolean;
             /**
              * @default true
              * @example true
              */
-            add_info_link: boolean;
+            add_info_link?: boolean;
             /** @default false */
-            add_opt_out_language: boolean;
+            add_opt_out_language?: boolean;
             /**
              * @default true
              * @example true
              */
-            smart_sending_enabled: boolean;
+            smart_sending_enabled?: boolean;
             /**
              * @default true
              * @example true
              */
-            sms_quiet_hours_enabled: boolean;
+            sms_quiet_hours_enabled?: boolean;
             /** @default false */
-            transactional: boolean;
+            transactional?: boolean;
             /** @default false */
-            add_tracking_params: boolean;
+            add_tracking_params?: boolean;
             custom_tracking_params?: components["schemas"]["UtmParam"][] | null;
             template_id?: string | null;
             additional_filters?: {
@@ -11536,7 +11536,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendSmsAction: {
             /**
@@ -11556,7 +11556,7 @@ export interface components {
         };
         FlowWebhook: {
             url: string | null;
-            headers?: Record<string, never> | null;
+            headers?: Record<string, unknown> | null;
             body?: string | null;
             name?: string | null;
             /** @description Not allowed on create. */
@@ -11570,7 +11570,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendWebhookAction: {
             /**
@@ -11606,7 +11606,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         SendInternalAlertAction: {
             /**
@@ -11631,7 +11631,7 @@ export interface components {
              * @example days
              * @enum {string}
              */
-            unit: "days" | "hours" | "minutes";
+            unit?: "days" | "hours" | "minutes";
             value: number;
             secondary_value?: number | null;
             /**
@@ -11639,7 +11639,7 @@ export interface components {
              * @example profile
              * @enum {string}
              */
-            timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
+            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
             /** Format: time */
             delay_until_time?: string | null;
             delay_until_weekdays?: ("friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday")[] | null;
@@ -11804,7 +11804,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         UpdateProfileAction: {
             /**
@@ -11829,7 +11829,7 @@ export interface components {
              * @example profile
              * @enum {string}
              */
-            timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
+            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
             /** Format: time */
             target_time?: string;
             target_days?: ("friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday")[] | null;
@@ -11857,15 +11857,15 @@ export interface components {
              * @example days
              * @enum {string}
              */
-            unit: "days" | "months" | "weeks";
+            unit?: "days" | "months" | "weeks";
             /** @default 0 */
-            value: number;
+            value?: number;
             /**
              * @default profile
              * @example profile
              * @enum {string}
              */
-            timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
+            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
             /** Format: time */
             delay_until_time?: string | null;
             delay_until_weekdays?: ("friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday")[] | null;
@@ -11916,21 +11916,21 @@ export interface components {
                  * @example draft
                  * @enum {string}
                  */
-                status: "disabled" | "draft" | "live" | "manual";
+                status?: "disabled" | "draft" | "live" | "manual";
                 /**
                  * @description Not allowed on create.
                  * @default draft
                  * @example draft
                  * @enum {string}
                  */
-                experiment_status: "completed" | "draft" | "live";
+                experiment_status?: "completed" | "draft" | "live";
                 main_action: components["schemas"]["SendEmailAction"] | components["schemas"]["SendSmsAction"];
                 current_experiment?: {
                     /** @description Not allowed on create. */
                     id?: string | null;
                     name?: string | null;
                     variations: (components["schemas"]["SendEmailAction"] | components["schemas"]["SendSmsAction"])[];
-                    allocations?: Record<string, never> | null;
+                    allocations?: Record<string, unknown> | null;
                     /**
                      * Format: date-time
                      * @example 2022-11-08T00:00:00+00:00
@@ -11956,7 +11956,7 @@ export interface components {
             /** @enum {string} */
             service_method_type: "track-event";
             event_key?: string | null;
-            event_payload?: Record<string, never> | null;
+            event_payload?: Record<string, unknown> | null;
             tracking_company_id?: string | null;
         };
         InternalScheduledReportBuilderReportData: {
@@ -11976,7 +11976,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         InternalServiceAction: {
             /**
@@ -12014,7 +12014,7 @@ export interface components {
             branch_id: string;
             order?: number | null;
             /** @default false */
-            is_else: boolean;
+            is_else?: boolean;
             branch_filter?: {
                 condition_groups: {
                     conditions: (components["schemas"]["ProfilePropertyCondition"] | components["schemas"]["ProfileHasGroupMembershipCondition"] | components["schemas"]["ProfileNoGroupMembershipCondition"] | components["schemas"]["ProfileRegionCondition"] | components["schemas"]["ProfilePostalCodeDistanceCondition"] | components["schemas"]["ProfilePredictiveAnalyticsDateCondition"] | components["schemas"]["ProfilePredictiveAnalyticsStringCondition"] | components["schemas"]["ProfilePredictiveAnalyticsNumericCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityPriorityCondition"] | components["schemas"]["ProfilePredictiveAnalyticsChannelAffinityRankCondition"] | components["schemas"]["ProfileMarketingConsentCondition"] | components["schemas"]["FlowsProfileMetricCondition"] | components["schemas"]["ProfileRandomSampleCondition"] | components["schemas"]["ProfileHasCustomObjectCondition"] | components["schemas"]["ProfilePermissionsCondition"] | components["schemas"]["ProfileHasNotReceivedEmailMessageCondition"] | components["schemas"]["ProfileHasNotReceivedSmsMessageCondition"] | components["schemas"]["ProfileHasNotReceivedPushMessageCondition"] | components["schemas"]["MetricPropertyCondition"] | components["schemas"]["CustomObjectTriggerCondition"])[];
@@ -12058,7 +12058,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "disabled" | "draft" | "live" | "manual";
+            status?: "disabled" | "draft" | "live" | "manual";
         };
         ListUpdateAction: {
             /**
@@ -12149,7 +12149,7 @@ export interface components {
              * @example weeks
              * @enum {string}
              */
-            timedelta_unit_before_date: "days" | "months" | "weeks";
+            timedelta_unit_before_date?: "days" | "months" | "weeks";
             timedelta_value_before_date: number;
             /**
              * @description aka RepeatTypes in app and RepeatType in fender.
@@ -12157,13 +12157,13 @@ export interface components {
              * @example monthly
              * @enum {string}
              */
-            recurrence_frequency: "annually" | "monthly" | "never" | "weekly";
+            recurrence_frequency?: "annually" | "monthly" | "never" | "weekly";
             /**
              * @default profile
              * @example profile
              * @enum {string}
              */
-            timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
+            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
             /** Format: time */
             trigger_time: string;
             trigger_days?: ("friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday")[] | null;
@@ -12183,7 +12183,7 @@ export interface components {
              * @example weeks
              * @enum {string}
              */
-            timedelta_unit_before_date: "days" | "months" | "weeks";
+            timedelta_unit_before_date?: "days" | "months" | "weeks";
             timedelta_value_before_date: number;
             /**
              * @description aka RepeatTypes in app and RepeatType in fender.
@@ -12191,13 +12191,13 @@ export interface components {
              * @example monthly
              * @enum {string}
              */
-            recurrence_frequency: "annually" | "monthly" | "never" | "weekly";
+            recurrence_frequency?: "annually" | "monthly" | "never" | "weekly";
             /**
              * @default profile
              * @example profile
              * @enum {string}
              */
-            timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
+            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Costa_Rica" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kathmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Riyadh" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "GMT" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Wake" | "Pacific/Wallis" | "US/Alaska" | "US/Arizona" | "US/Central" | "US/Eastern" | "US/Hawaii" | "US/Mountain" | "US/Pacific" | "UTC" | "profile";
             /** Format: time */
             trigger_time: string;
             trigger_days?: ("friday" | "monday" | "saturday" | "sunday" | "thursday" | "tuesday" | "wednesday")[] | null;
@@ -12217,20 +12217,20 @@ export interface components {
              * @example currency
              * @enum {string}
              */
-            price_drop_amount_unit: "currency" | "percent";
+            price_drop_amount_unit?: "currency" | "percent";
             audience: ("checkout-started" | "viewed")[];
             /**
              * @default 30
              * @example 30
              */
-            timeframe_days: number;
+            timeframe_days?: number;
             /**
              * @description Currency type.
              * @default usd
              * @example usd
              * @enum {string}
              */
-            currency_type: "usd";
+            currency_type?: "usd";
         };
         LowInventoryTrigger: {
             /** @enum {string} */
@@ -12251,7 +12251,7 @@ export interface components {
              * @default 30
              * @example 30
              */
-            timeframe_days: number;
+            timeframe_days?: number;
         };
         ProfileNotInFlowCondition: {
             /** @enum {string} */
@@ -12520,7 +12520,7 @@ export interface components {
              * @default true
              * @example true
              */
-            use_smart_sending: boolean | null;
+            use_smart_sending?: boolean | null;
         };
         SMSSendOptions: {
             /**
@@ -12528,7 +12528,7 @@ export interface components {
              * @default true
              * @example true
              */
-            use_smart_sending: boolean | null;
+            use_smart_sending?: boolean | null;
         };
         PushSendOptions: {
             /**
@@ -12536,7 +12536,7 @@ export interface components {
              * @default true
              * @example true
              */
-            use_smart_sending: boolean | null;
+            use_smart_sending?: boolean | null;
         };
         DynamicTrackingParam: {
             /**
@@ -12595,7 +12595,7 @@ export interface components {
              * @description Determines if we should send to local recipient timezone if the given time has passed. Only applicable to local sends.
              * @default false
              */
-            send_past_recipients_immediately: boolean;
+            send_past_recipients_immediately?: boolean;
         };
         NonLocalStaticSend: {
             /**
@@ -12713,19 +12713,19 @@ export interface components {
              * @default true
              * @example true
              */
-            shorten_links: boolean | null;
+            shorten_links?: boolean | null;
             /**
              * @default true
              * @example true
              */
-            add_org_prefix: boolean | null;
+            add_org_prefix?: boolean | null;
             /**
              * @default true
              * @example true
              */
-            add_info_link: boolean | null;
+            add_info_link?: boolean | null;
             /** @default false */
-            add_opt_out_language: boolean | null;
+            add_opt_out_language?: boolean | null;
         };
         SMSMessageDefinition: {
             /** @enum {string} */
@@ -12814,7 +12814,7 @@ export interface components {
              * @description Only supported on iOS.
              * @default false
              */
-            play_sound: boolean | null;
+            play_sound?: boolean | null;
         };
         MobilePushMessageStandardDefinition: {
             /** @enum {string} */
@@ -12827,7 +12827,7 @@ export interface components {
             /** @description Additional attributes relating to the content of the message */
             content: components["schemas"]["MobilePushContent"];
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
             options?: components["schemas"]["MobilePushOptions"];
         };
         MobilePushMessageSilentDefinition: {
@@ -12839,7 +12839,7 @@ export interface components {
              */
             notification_type: "silent";
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
         };
         SendTime: {
             /**
@@ -13160,7 +13160,7 @@ export interface components {
             content_repeat?: components["schemas"]["ContentRepeatV1"];
             visibility?: components["schemas"]["Visibility"];
             layout_type?: string | null;
-            layout_config?: Record<string, never> | null;
+            layout_config?: Record<string, unknown> | null;
         };
         SectionStyles: {
             background_asset_id?: string | null;
@@ -13222,7 +13222,7 @@ export interface components {
         RowData: {
             styles: components["schemas"]["RowStyles"];
         };
-        ColumnData: Record<string, never>;
+        ColumnData: Record<string, unknown>;
         ButtonBlockProperties: {
             href?: string | null;
         };
@@ -14545,13 +14545,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -14622,13 +14622,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -14699,13 +14699,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -14775,13 +14775,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -14852,13 +14852,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -14929,13 +14929,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15005,13 +15005,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15082,13 +15082,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15159,13 +15159,13 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * @description The total number of operations that have failed as part of the job.
                  * @default 0
                  * @example 1
                  */
-                failed_count: number | null;
+                failed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15434,7 +15434,7 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15446,7 +15446,7 @@ export interface components {
                  * @default 0
                  * @example 1
                  */
-                skipped_count: number | null;
+                skipped_count?: number | null;
             };
             relationships?: {
                 lists?: {
@@ -15513,7 +15513,7 @@ export interface components {
                  * @default 0
                  * @example 9
                  */
-                completed_count: number | null;
+                completed_count?: number | null;
                 /**
                  * Format: date-time
                  * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -15525,7 +15525,7 @@ export interface components {
                  * @default 0
                  * @example 1
                  */
-                skipped_count: number | null;
+                skipped_count?: number | null;
             };
             relationships?: {
                 lists?: {
@@ -16414,20 +16414,20 @@ export interface components {
         };
         Padding: {
             /** @default 0 */
-            left: number;
+            left?: number;
             /** @default 0 */
-            right: number;
+            right?: number;
             /** @default 0 */
-            top: number;
+            top?: number;
             /** @default 0 */
-            bottom: number;
+            bottom?: number;
         };
         BorderStyle: {
             /**
              * @default 8
              * @example 8
              */
-            radius: number;
+            radius?: number;
             color?: string | null;
             /**
              * @description Border pattern enumeration.
@@ -16447,46 +16447,46 @@ export interface components {
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
+            font_family?: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer|null}
              */
-            font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
+            font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             /** @default 0 */
-            character_spacing: number | null;
+            character_spacing?: number | null;
             font_style?: string | null;
             text_decoration?: string | null;
         };
         ButtonDropShadowStyles: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @default #000000
              * @example #000000
              */
-            color: string;
+            color?: string;
             /**
              * @default 15
              * @example 15
              */
-            blur: number;
+            blur?: number;
             /** @default 0 */
-            x_offset: number;
+            x_offset?: number;
             /** @default 0 */
-            y_offset: number;
+            y_offset?: number;
         };
         ButtonStyles: {
             padding?: components["schemas"]["Padding"];
@@ -16497,19 +16497,19 @@ export interface components {
              * @example fill
              * @enum {string}
              */
-            width: "fill" | "fit";
+            width?: "fill" | "fit";
             /**
              * @default 50
              * @example 50
              */
-            height: number | "auto";
+            height?: number | "auto";
             /**
              * @description Horizontal alignment enumeration.
              * @default center
              * @example center
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             hover_background_color?: string | null;
             hover_text_color?: string | null;
             border_styles?: components["schemas"]["BorderStyle"];
@@ -16554,7 +16554,7 @@ export interface components {
              * @default true
              * @example true
              */
-            close_form: boolean;
+            close_form?: boolean;
             form_id_to_open: string;
         };
         OpenForm: {
@@ -16567,7 +16567,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             properties: components["schemas"]["OpenFormProperties"];
         };
         PromotionalSMSSubscription: {
@@ -16578,7 +16578,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "promotional_sms_subscription";
             /** @enum {unknown} */
@@ -16587,9 +16587,9 @@ export interface components {
         RedirectProperties: {
             list_id?: string | null;
             /** @default  */
-            url: string;
+            url?: string;
             /** @default false */
-            new_window: boolean;
+            new_window?: boolean;
         };
         Redirect: {
             /** @description Not allowed on create. */
@@ -16606,7 +16606,7 @@ export interface components {
              * @default false
              * @enum {boolean}
              */
-            submit: false;
+            submit?: false;
             /** @enum {string} */
             type: "resend_opt_in_code";
             /** @enum {unknown} */
@@ -16620,7 +16620,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "submit_opt_in_code";
             /** @enum {unknown} */
@@ -16639,7 +16639,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "subscribe_via_sms";
             properties: components["schemas"]["SubscribeViaSMSProperties"];
@@ -16657,7 +16657,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "subscribe_via_whatsapp";
             properties: components["schemas"]["SubscribeViaWhatsAppProperties"];
@@ -16670,7 +16670,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "go_to_inbox";
             /** @enum {unknown} */
@@ -16690,9 +16690,9 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
         };
-        SkipToSuccessProperties: Record<string, never>;
+        SkipToSuccessProperties: Record<string, unknown>;
         SkipToSuccess: {
             /** @description Not allowed on create. */
             id?: string | null;
@@ -16702,12 +16702,12 @@ export interface components {
              * @default false
              * @enum {boolean}
              */
-            submit: false;
+            submit?: false;
             properties: components["schemas"]["SkipToSuccessProperties"];
         };
         IafDeeplinkToScreenProperties: {
             /** @default  */
-            deep_link_url: string;
+            deep_link_url?: string;
         };
         IafDeeplinkToScreen: {
             /** @description Not allowed on create. */
@@ -16717,7 +16717,7 @@ export interface components {
              * @example true
              * @enum {boolean}
              */
-            submit: true;
+            submit?: true;
             /** @enum {string} */
             type: "iaf_deeplink_to_screen";
             properties: components["schemas"]["IafDeeplinkToScreenProperties"];
@@ -16740,19 +16740,19 @@ export interface components {
              * @default This field is required
              * @example This field is required
              */
-            required: string;
+            required?: string;
             /**
              * @default This field is invalid
              * @example This field is invalid
              */
-            invalid: string;
+            invalid?: string;
         };
         AgeGateProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
@@ -16760,25 +16760,25 @@ export interface components {
              * @example $age_gated_date_of_birth
              * @enum {string}
              */
-            property_name: "$age_gated_date_of_birth";
+            property_name?: "$age_gated_date_of_birth";
             /**
              * @default MM/DD/YYYY
              * @example MM/DD/YYYY
              */
-            date_format: string;
+            date_format?: string;
             /**
              * @description SMS County Code Enum.
              * @default US
              * @example US
              * @enum {string}
              */
-            sms_country_code: "AT" | "AU" | "CH" | "DE" | "ES" | "FR" | "GB" | "IE" | "IT" | "PT" | "US";
+            sms_country_code?: "AT" | "AU" | "CH" | "DE" | "ES" | "FR" | "GB" | "IE" | "IT" | "PT" | "US";
             /**
              * @default true
              * @example true
              * @enum {boolean}
              */
-            required: true;
+            required?: true;
         };
         AgeGate: {
             /** @description Not allowed on create. */
@@ -16798,7 +16798,7 @@ export interface components {
              * @default #EEEEEE
              * @example #EEEEEE
              */
-            coupon_background_color: string | null;
+            coupon_background_color?: string | null;
         };
         UniqueCouponConfig: {
             /** @enum {string} */
@@ -16812,7 +16812,7 @@ export interface components {
              * @example shopify
              * @enum {string}
              */
-            integration: "api" | "magento_two" | "prestashop" | "shopify" | "uploaded" | "woocommerce";
+            integration?: "api" | "magento_two" | "prestashop" | "shopify" | "uploaded" | "woocommerce";
         };
         StaticCouponConfig: {
             /** @enum {string} */
@@ -16843,16 +16843,16 @@ export interface components {
             property_name: string;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
              * @default MM/DD
              * @example MM/DD
              */
-            date_format: string;
+            date_format?: string;
         };
         Date: {
             /** @description Not allowed on create. */
@@ -16871,17 +16871,17 @@ export interface components {
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
              * @default $email
              * @example $email
              * @enum {string}
              */
-            property_name: "$email";
+            property_name?: "$email";
         };
         Email: {
             /** @description Not allowed on create. */
@@ -16899,7 +16899,7 @@ export interface components {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             /** @default  */
-            content: string;
+            content?: string;
         };
         HTMLText: {
             /** @description Not allowed on create. */
@@ -16917,7 +16917,7 @@ export interface components {
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
@@ -16925,13 +16925,13 @@ export interface components {
              * @example opt_in_code
              * @enum {string}
              */
-            property_name: "opt_in_code";
+            property_name?: "opt_in_code";
             /**
              * @default true
              * @example true
              * @enum {boolean}
              */
-            required: true;
+            required?: true;
             display_device?: ("both" | "desktop" | "mobile")[];
         };
         OptInCode: {
@@ -16962,16 +16962,16 @@ export interface components {
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
              * @default $phone_number
              * @example $phone_number
              */
-            property_name: string;
+            property_name?: string;
             sms_consent_type?: ("phone_number_only" | "promotional" | "transactional")[] | null;
             channel_settings?: components["schemas"]["ChannelSettings"];
         };
@@ -16992,26 +16992,26 @@ export interface components {
              * @example left
              * @enum {string}
              */
-            horizontal_alignment: "center" | "left" | "right";
+            horizontal_alignment?: "center" | "left" | "right";
         };
         SMSConsentCheckboxProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
              * @default false
              * @enum {boolean}
              */
-            required: false;
+            required?: false;
             /**
              * @default opt_in_promotional_sms
              * @example opt_in_promotional_sms
              * @enum {string}
              */
-            property_name: "opt_in_promotional_sms";
+            property_name?: "opt_in_promotional_sms";
             checkbox_text: string;
             /** @enum {unknown} */
             placeholder?: null;
@@ -17035,10 +17035,10 @@ export interface components {
             property_name: string;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             placeholder?: string | null;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
         };
         Text: {
@@ -17058,14 +17058,14 @@ export interface components {
              * @example vertical
              * @enum {string}
              */
-            arrangement: "horizontal" | "vertical";
+            arrangement?: "horizontal" | "vertical";
             /**
              * @description Horizontal alignment enumeration.
              * @default left
              * @example left
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
         };
         PropertyOption: {
             label: string;
@@ -17077,9 +17077,9 @@ export interface components {
             property_name: string;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             options: components["schemas"]["PropertyOption"][];
             placeholder?: string | null;
@@ -17101,14 +17101,14 @@ export interface components {
              * @example vertical
              * @enum {string}
              */
-            arrangement: "horizontal" | "vertical";
+            arrangement?: "horizontal" | "vertical";
             /**
              * @description Horizontal alignment enumeration.
              * @default left
              * @example left
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
         };
         RadioButtonsProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
@@ -17116,9 +17116,9 @@ export interface components {
             property_name: string;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             options: components["schemas"]["PropertyOption"][];
             placeholder?: string | null;
@@ -17141,9 +17141,9 @@ export interface components {
             property_name: string;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             /** @default false */
-            required: boolean | null;
+            required?: boolean | null;
             error_messages?: components["schemas"]["ErrorMessages"];
             options: components["schemas"]["PropertyOption"][];
             placeholder?: string | null;
@@ -17158,21 +17158,21 @@ export interface components {
         };
         ImageDropShadowStyles: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @default #000000
              * @example #000000
              */
-            color: string;
+            color?: string;
             /**
              * @default 15
              * @example 15
              */
-            blur: number;
+            blur?: number;
             /** @default 0 */
-            x_offset: number;
+            x_offset?: number;
             /** @default 0 */
-            y_offset: number;
+            y_offset?: number;
         };
         ImageStyles: {
             /**
@@ -17181,7 +17181,7 @@ export interface components {
              * @example center
              * @enum {string}
              */
-            horizontal_alignment: "center" | "left" | "right";
+            horizontal_alignment?: "center" | "left" | "right";
             width?: number | null;
             padding?: components["schemas"]["Padding"];
             background_color?: string | null;
@@ -17217,19 +17217,19 @@ export interface components {
              * @default rgba(100,100,100, 1.0)
              * @example rgba(100,100,100, 1.0)
              */
-            card_color: string;
+            card_color?: string;
             /**
              * @default 12
              * @example 12
              */
-            label_font_size: number;
+            label_font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer}
              */
-            label_font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900;
+            label_font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900;
         };
         FixedTimerConfiguration: {
             /** @enum {string} */
@@ -17258,14 +17258,14 @@ export interface components {
              * @example simple
              * @enum {string}
              */
-            clock_face: "flip" | "simple";
+            clock_face?: "flip" | "simple";
             /**
              * @description Options for timer completion animations.
              * @default heartbeat
              * @example heartbeat
              * @enum {string|null}
              */
-            animation: "flash" | "heartbeat" | "pulse" | null;
+            animation?: "flash" | "heartbeat" | "pulse" | null;
             configuration: components["schemas"]["FixedTimerConfiguration"] | components["schemas"]["VariableTimerConfiguration"];
         };
         CountdownTimer: {
@@ -17308,7 +17308,7 @@ export interface components {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             /** @default false */
-            duplicate_slices: boolean;
+            duplicate_slices?: boolean;
             slices: components["schemas"]["SpinToWinSliceConfig"][];
         };
         SpinToWinSliceStyle: {
@@ -17316,12 +17316,12 @@ export interface components {
              * @default rgba(0,0,0,1)
              * @example rgba(0,0,0,1)
              */
-            background_color: string;
+            background_color?: string;
             /**
              * @default rgba(255,255,255,1)
              * @example rgba(255,255,255,1)
              */
-            text_color: string;
+            text_color?: string;
         };
         SpinToWinStyles: {
             padding?: components["schemas"]["Padding"];
@@ -17332,27 +17332,27 @@ export interface components {
              * @default rgba(255,255,255,1)
              * @example rgba(255,255,255,1)
              */
-            center_color: string;
+            center_color?: string;
             /**
              * @default rgba(0,0,0,1)
              * @example rgba(0,0,0,1)
              */
-            outline_color: string;
+            outline_color?: string;
             /**
              * @default 12
              * @example 12
              */
-            outline_thickness: number;
+            outline_thickness?: number;
             /**
              * @default rgba(255,255,255,1)
              * @example rgba(255,255,255,1)
              */
-            pin_color: string;
+            pin_color?: string;
             /**
              * @default 400
              * @example 400
              */
-            wheel_size: number;
+            wheel_size?: number;
         };
         SpinToWin: {
             /** @description Not allowed on create. */
@@ -17367,54 +17367,54 @@ export interface components {
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
+            font_family?: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer|null}
              */
-            font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
+            font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
             /** @default 0 */
-            character_spacing: number | null;
+            character_spacing?: number | null;
             font_style?: string | null;
             text_decoration?: string | null;
             /**
              * @default #0066cc
              * @example #0066cc
              */
-            text_color: string;
+            text_color?: string;
         };
         SMSDisclosureTextStyle: {
             /**
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
+            font_family?: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer|null}
              */
-            font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
+            font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             /** @default 0 */
-            character_spacing: number | null;
+            character_spacing?: number | null;
             font_style?: string | null;
             text_decoration?: string | null;
         };
@@ -17431,19 +17431,19 @@ export interface components {
              * @default [company name]
              * @example [company name]
              */
-            compliance_company_name: string;
+            compliance_company_name?: string;
             /**
              * @default [link]
              * @example [link]
              */
-            privacy_policy_url: string;
+            privacy_policy_url?: string;
             /**
              * @default [link]
              * @example [link]
              */
-            terms_of_service_url: string;
+            terms_of_service_url?: string;
             /** @default  */
-            html: string;
+            html?: string;
         };
         SMSDisclosureAccountDefault: {
             /** @enum {string} */
@@ -17472,26 +17472,26 @@ export interface components {
              * @example left
              * @enum {string}
              */
-            horizontal_alignment: "center" | "left" | "right";
+            horizontal_alignment?: "center" | "left" | "right";
         };
         BackInStockEmailConsentCheckboxProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             label?: string | null;
             /** @default false */
-            show_label: boolean;
+            show_label?: boolean;
             error_messages?: components["schemas"]["ErrorMessages"];
             /**
              * @default false
              * @enum {boolean}
              */
-            required: false;
+            required?: false;
             /**
              * @default opt_in_promotional_email
              * @example opt_in_promotional_email
              * @enum {string}
              */
-            property_name: "opt_in_promotional_email";
+            property_name?: "opt_in_promotional_email";
             checkbox_text: string;
             /** @enum {unknown} */
             placeholder?: null;
@@ -17509,57 +17509,57 @@ export interface components {
              * @default #F8BE00
              * @example #F8BE00
              */
-            color: string;
+            color?: string;
             /**
              * @default #EBEEEF
              * @example #EBEEEF
              */
-            empty_color: string;
+            empty_color?: string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Enumeration for review shapes.
              * @default star
              * @example star
              * @enum {string}
              */
-            shape: "circle" | "heart" | "star";
+            shape?: "circle" | "heart" | "star";
             /**
              * @description Horizontal alignment enumeration.
              * @default center
              * @example center
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             /** @default 0 */
-            character_spacing: number;
+            character_spacing?: number;
         };
         QuoteStyle: {
             /**
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: string;
+            font_family?: string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             /** @default 0 */
-            character_spacing: number;
+            character_spacing?: number;
             /**
              * @default 400
              * @example 400
              */
-            font_weight: number;
+            font_weight?: number;
             font_style?: string | null;
             text_decoration?: string | null;
             /**
@@ -17568,12 +17568,12 @@ export interface components {
              * @example center
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             /**
              * @default 1.5
              * @example 1.5
              */
-            line_height: number;
+            line_height?: number;
         };
         ReviewerNameStyle: {
             /**
@@ -17582,29 +17582,29 @@ export interface components {
              * @example stacked
              * @enum {string}
              */
-            layout: "inline" | "stacked";
+            layout?: "inline" | "stacked";
             /**
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: string;
+            font_family?: string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             /** @default 0 */
-            character_spacing: number;
+            character_spacing?: number;
             /**
              * @default 400
              * @example 400
              */
-            font_weight: number;
+            font_weight?: number;
             font_style?: string | null;
             text_decoration?: string | null;
             /**
@@ -17613,12 +17613,12 @@ export interface components {
              * @example center
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             /**
              * @default 1.5
              * @example 1.5
              */
-            line_height: number;
+            line_height?: number;
         };
         ReviewStyles: {
             padding?: components["schemas"]["Padding"];
@@ -17630,7 +17630,7 @@ export interface components {
              * @default rgba(255, 255, 255, 0)
              * @example rgba(255, 255, 255, 0)
              */
-            block_background_color: string;
+            block_background_color?: string;
         };
         ReviewProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
@@ -17641,25 +17641,25 @@ export interface components {
              * @default 5
              * @example 5
              */
-            rating: number;
+            rating?: number;
             /** @default false */
-            verified: boolean;
+            verified?: boolean;
             review_id?: number | null;
             /**
              * @default true
              * @example true
              */
-            show_rating: boolean;
+            show_rating?: boolean;
             /**
              * @default true
              * @example true
              */
-            show_author: boolean;
+            show_author?: boolean;
             /**
              * @default true
              * @example true
              */
-            show_verified: boolean;
+            show_verified?: boolean;
         };
         Review: {
             /** @description Not allowed on create. */
@@ -17669,12 +17669,12 @@ export interface components {
             styles?: components["schemas"]["ReviewStyles"];
             properties: components["schemas"]["ReviewProperties"];
         };
-        CustomHTMLStyles: Record<string, never>;
+        CustomHTMLStyles: Record<string, unknown>;
         CustomHTMLProperties: {
             display_device?: ("both" | "desktop" | "mobile")[];
             classname?: string | null;
             /** @default  */
-            content: string;
+            content?: string;
         };
         CustomHTML: {
             /** @description Not allowed on create. */
@@ -17702,7 +17702,7 @@ export interface components {
              * @example center
              * @enum {string}
              */
-            horizontal_alignment: "center" | "left" | "right";
+            horizontal_alignment?: "center" | "left" | "right";
             width?: number | null;
             /**
              * @description Image position enumeration.
@@ -17710,14 +17710,14 @@ export interface components {
              * @example contain
              * @enum {string}
              */
-            position: "contain" | "cover" | "custom";
+            position?: "contain" | "cover" | "custom";
             /**
              * @description Vertical alignment enumeration.
              * @default center
              * @example center
              * @enum {string}
              */
-            vertical_alignment: "bottom" | "center" | "top";
+            vertical_alignment?: "bottom" | "center" | "top";
             custom_width?: number | null;
         };
         BackgroundImage: {
@@ -17752,7 +17752,7 @@ export interface components {
              * @default 5
              * @example 5
              */
-            timeout_days: number;
+            timeout_days?: number;
         };
         AfterCloseTimeout: {
             /** @description Not allowed on create. */
@@ -17832,7 +17832,7 @@ export interface components {
             type: "channel";
             properties: components["schemas"]["ChannelProperties"];
         };
-        TriggerBaseProperties: Record<string, never>;
+        TriggerBaseProperties: Record<string, unknown>;
         CustomJavascript: {
             /** @description Not allowed on create. */
             id?: string | null;
@@ -17845,7 +17845,7 @@ export interface components {
              * @default 5
              * @example 5
              */
-            seconds: number;
+            seconds?: number;
         };
         Delay: {
             /** @description Not allowed on create. */
@@ -17861,7 +17861,7 @@ export interface components {
              * @example desktop
              * @enum {string}
              */
-            device: "both" | "desktop" | "mobile";
+            device?: "both" | "desktop" | "mobile";
         };
         Device: {
             /** @description Not allowed on create. */
@@ -17911,7 +17911,7 @@ export interface components {
              * @default 3
              * @example 3
              */
-            pages: number;
+            pages?: number;
         };
         PageVisits: {
             /** @description Not allowed on create. */
@@ -17933,7 +17933,7 @@ export interface components {
         };
         ProfileEventTrackedProperties: {
             /** @default  */
-            metric: string | null;
+            metric?: string | null;
             property_filters?: components["schemas"]["PropertyFilter"][] | null;
         };
         ProfileEventTracked: {
@@ -17948,7 +17948,7 @@ export interface components {
              * @default 30
              * @example 30
              */
-            percentage: number;
+            percentage?: number;
         };
         Scroll: {
             /** @description Not allowed on create. */
@@ -17988,54 +17988,54 @@ export interface components {
         };
         DropShadow: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @default 30
              * @example 30
              */
-            blur: number;
+            blur?: number;
             /**
              * @default rgba(0,0,0,0.15)
              * @example rgba(0,0,0,0.15)
              */
-            color: string | null;
+            color?: string | null;
         };
         Margin: {
             /** @default 0 */
-            left: number;
+            left?: number;
             /** @default 0 */
-            right: number;
+            right?: number;
             /** @default 0 */
-            top: number;
+            top?: number;
             /** @default 0 */
-            bottom: number;
+            bottom?: number;
         };
         CloseButtonStyle: {
             /**
              * @default rgba(180, 187, 195, 0.65)
              * @example rgba(180, 187, 195, 0.65)
              */
-            background_color: string;
+            background_color?: string;
             /**
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            outline_color: string;
+            outline_color?: string;
             /**
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            color: string;
+            color?: string;
             /**
              * @default 2
              * @example 2
              */
-            stroke: number;
+            stroke?: number;
             /**
              * @default 20
              * @example 20
              */
-            size: number;
+            size?: number;
             margin?: components["schemas"]["Margin"];
         };
         TeaserStyles: {
@@ -18043,13 +18043,13 @@ export interface components {
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            background_color: string;
+            background_color?: string;
             drop_shadow?: components["schemas"]["DropShadow"];
             /**
              * @default 4
              * @example 4
              */
-            corner_radius: number;
+            corner_radius?: number;
             background_image?: components["schemas"]["BackgroundImage"];
             close_button?: components["schemas"]["CloseButtonStyle"];
             margin?: components["schemas"]["Margin"];
@@ -18064,150 +18064,150 @@ export interface components {
              * @example after
              * @enum {string}
              */
-            display_order: "after" | "before" | "before_and_after";
+            display_order?: "after" | "before" | "before_and_after";
             /**
              * @description Teaser display order enumeration.
              * @default rectangle
              * @example rectangle
              * @enum {string}
              */
-            teaser_type: "circle" | "corner" | "rectangle";
+            teaser_type?: "circle" | "corner" | "rectangle";
             /**
              * @description Display location enumeration.
              * @default bottom_left
              * @example bottom_left
              * @enum {string}
              */
-            location: "bottom_center" | "bottom_left" | "bottom_right" | "center_left" | "center_right" | "top_center" | "top_left" | "top_right";
+            location?: "bottom_center" | "bottom_left" | "bottom_right" | "center_left" | "center_right" | "top_center" | "top_left" | "top_right";
             /**
              * @description Teaser size enumeration.
              * @default small
              * @example small
              * @enum {string}
              */
-            size: "custom" | "large" | "medium" | "small";
+            size?: "custom" | "large" | "medium" | "small";
             custom_size?: number | null;
             styles?: components["schemas"]["TeaserStyles"];
             /**
              * @default true
              * @example true
              */
-            close_button: boolean;
+            close_button?: boolean;
             /**
              * @description Enumeration for mobile and desktop.
              * @default both
              * @example both
              * @enum {string}
              */
-            device_type: "both" | "desktop" | "mobile";
+            device_type?: "both" | "desktop" | "mobile";
         };
         BackInStockDynamicButtonTextStyles: {
             /**
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
+            font_family?: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer|null}
              */
-            font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
+            font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
             /**
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            font_color: string;
+            font_color?: string;
             font_style?: string | null;
             text_decoration?: string | null;
             /** @default 0 */
-            letter_spacing: number;
+            letter_spacing?: number;
         };
         BackInStockDynamicButtonBorderStyles: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @default #000000
              * @example #000000
              */
-            color: string;
+            color?: string;
             /**
              * @description Border pattern enumeration.
              * @default solid
              * @example solid
              * @enum {string|null}
              */
-            style: "dashed" | "dotted" | "solid" | null;
+            style?: "dashed" | "dotted" | "solid" | null;
             /**
              * @default 1
              * @example 1
              */
-            width: number;
+            width?: number;
         };
         BackInStockDynamicButtonDropShadowStyles: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @default #000000
              * @example #000000
              */
-            color: string;
+            color?: string;
             /**
              * @default 15
              * @example 15
              */
-            blur: number;
+            blur?: number;
             /** @default 0 */
-            x_offset: number;
+            x_offset?: number;
             /** @default 0 */
-            y_offset: number;
+            y_offset?: number;
         };
         BackInStockDynamicButtonStyles: {
             /**
              * @default #000000
              * @example #000000
              */
-            color: string;
+            color?: string;
             /** @default 0 */
-            border_radius: number;
+            border_radius?: number;
             /**
              * @default 44
              * @example 44
              */
-            height: number;
+            height?: number;
             /**
              * @description Back In Stock Dynamic Button display type enumeration.
              * @default fullWidth
              * @example fullWidth
              * @enum {string}
              */
-            width: "fitToText" | "fullWidth";
+            width?: "fitToText" | "fullWidth";
             /**
              * @description Horizontal alignment enumeration.
              * @default center
              * @example center
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             border?: components["schemas"]["BackInStockDynamicButtonBorderStyles"];
             drop_shadow?: components["schemas"]["BackInStockDynamicButtonDropShadowStyles"];
         };
         BackInStockDynamicButtonData: {
             /** @default  */
-            label: string;
+            label?: string;
             /**
              * @description Back In Stock Dynamic Button display type enumeration.
              * @default REPLACE
              * @example REPLACE
              * @enum {string}
              */
-            display: "NEXT_TO" | "REPLACE";
+            display?: "NEXT_TO" | "REPLACE";
             text_styles?: components["schemas"]["BackInStockDynamicButtonTextStyles"];
             button_styles?: components["schemas"]["BackInStockDynamicButtonStyles"];
         };
@@ -18227,106 +18227,106 @@ export interface components {
              * @default #303B43
              * @example #303B43
              */
-            label_color: string;
+            label_color?: string;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             /**
              * @default #949596
              * @example #949596
              */
-            placeholder_color: string;
+            placeholder_color?: string;
             /**
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            background_color: string;
+            background_color?: string;
             /**
              * @default #949596
              * @example #949596
              */
-            border_color: string;
+            border_color?: string;
             /**
              * @default #000000
              * @example #000000
              */
-            border_focus_color: string;
+            border_focus_color?: string;
             /**
              * @default #1C65AD
              * @example #1C65AD
              */
-            focus_outline_color: string;
+            focus_outline_color?: string;
             /**
              * @default 2
              * @example 2
              */
-            corner_radius: number;
+            corner_radius?: number;
             /**
              * @default 38
              * @example 38
              */
-            field_height: number;
+            field_height?: number;
         };
         RichTextMargin: {
             /**
              * @default 0
              * @enum {integer}
              */
-            left: 0;
+            left?: 0;
             /**
              * @default 0
              * @enum {integer}
              */
-            right: 0;
+            right?: 0;
             /**
              * @default 0
              * @enum {integer}
              */
-            top: 0;
+            top?: 0;
             /** @default 0 */
-            bottom: number;
+            bottom?: number;
         };
         RichTextStyle: {
             /**
              * @default Arial, 'Helvetica Neue', Helvetica, sans-serif
              * @example Arial, 'Helvetica Neue', Helvetica, sans-serif
              */
-            font_family: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
+            font_family?: ("Arial Black,Arial" | "Arial, 'Helvetica Neue', Helvetica, sans-serif" | "Century Gothic,AppleGothic,Arial" | "Comic Sans MS,Comic Sans,cursive" | "Courier" | "Courier New" | "Geneva,Arial" | "Georgia" | "Helvetica,Arial" | "Lucida Grande,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "Lucida,Lucida Sans Unicode,Lucida Sans,Geneva,Verdana,sans-serif" | "MS Serif,Georgia" | "New York,Georgia" | "Palatino Linotype,Palatino,Georgia" | "Palatino,Georgia" | "Tahoma,sans-serif" | "Times New Roman" | "Trebuchet MS" | "Verdana") | string;
             /**
              * @default 16
              * @example 16
              */
-            font_size: number;
+            font_size?: number;
             /**
              * @description Font weight enumeration.
              * @default 400
              * @example 400
              * @enum {integer|null}
              */
-            font_weight: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
+            font_weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900 | null;
             /**
              * @default #000000
              * @example #000000
              */
-            text_color: string;
+            text_color?: string;
             font_style?: string | null;
             text_decoration?: string | null;
             /**
              * @default 1
              * @example 1
              */
-            line_spacing: number;
+            line_spacing?: number;
             /** @default 0 */
-            character_spacing: number | null;
+            character_spacing?: number | null;
             /**
              * @description Horizontal alignment enumeration.
              * @default left
              * @example left
              * @enum {string}
              */
-            alignment: "center" | "left" | "right";
+            alignment?: "center" | "left" | "right";
             margin?: components["schemas"]["RichTextMargin"];
         };
         LinkStyles: {
@@ -18334,13 +18334,13 @@ export interface components {
              * @default #0066cc
              * @example #0066cc
              */
-            color: string;
+            color?: string;
             /**
              * @default underline
              * @example underline
              * @enum {string}
              */
-            decoration: "underline";
+            decoration?: "underline";
         };
         RichTextStyles: {
             body?: components["schemas"]["RichTextStyle"];
@@ -18357,12 +18357,12 @@ export interface components {
              * @default rgba(20, 20, 20, 0.5)
              * @example rgba(20, 20, 20, 0.5)
              */
-            color: string | null;
+            color?: string | null;
             /**
              * @default false
              * @enum {boolean}
              */
-            enabled: false;
+            enabled?: false;
         };
         BannerStyles: {
             /**
@@ -18371,32 +18371,32 @@ export interface components {
              * @example top
              * @enum {string}
              */
-            desktop_position: "bottom" | "top";
+            desktop_position?: "bottom" | "top";
             /**
              * @description Positioning of banner forms.
              * @default top
              * @example top
              * @enum {string}
              */
-            mobile_position: "bottom" | "top";
+            mobile_position?: "bottom" | "top";
             /**
              * @default true
              * @example true
              */
-            scroll_with_page: boolean;
+            scroll_with_page?: boolean;
         };
         CustomCss: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /** @default  */
-            css: string;
+            css?: string;
         };
         VersionStyles: {
             /**
              * @default false
              * @enum {boolean}
              */
-            wrap_content: false;
+            wrap_content?: false;
             border_styles?: components["schemas"]["BorderStyle"];
             close_button?: components["schemas"]["CloseButtonStyle"];
             margin?: components["schemas"]["Margin"];
@@ -18405,28 +18405,28 @@ export interface components {
              * @default 250
              * @example 250
              */
-            minimum_height: number;
+            minimum_height?: number;
             /**
              * @description Version width enumeration.
              * @default medium
              * @example medium
              * @enum {string}
              */
-            width: "custom" | "full" | "large" | "medium" | "small";
+            width?: "custom" | "full" | "large" | "medium" | "small";
             custom_width?: number | null;
             background_image?: components["schemas"]["BackgroundImage"];
             /**
              * @default #FFFFFF
              * @example #FFFFFF
              */
-            background_color: string | null;
+            background_color?: string | null;
             input_styles?: components["schemas"]["InputStyles"];
             drop_shadow?: components["schemas"]["DropShadow"];
             /**
              * @default rgba(20,20,20,0.6)
              * @example rgba(20,20,20,0.6)
              */
-            overlay_color: string;
+            overlay_color?: string;
             rich_text_styles?: components["schemas"]["RichTextStyles"];
             mobile_overlay?: components["schemas"]["MobileOverlay"];
             banner_styles?: components["schemas"]["BannerStyles"];
@@ -18439,14 +18439,14 @@ export interface components {
              * @example medium
              * @enum {string}
              */
-            size: "large" | "medium" | "small";
+            size?: "large" | "medium" | "small";
             /**
              * @description Side image alignment enumeration.
              * @default left
              * @example left
              * @enum {string}
              */
-            alignment: "left" | "right";
+            alignment?: "left" | "right";
             device_type?: ("both" | "desktop" | "mobile")[];
         };
         VersionProperties: {
@@ -18458,14 +18458,14 @@ export interface components {
              * @example any
              * @enum {string|null}
              */
-            rule_based_trigger_evaluation: "all" | "any" | null;
+            rule_based_trigger_evaluation?: "all" | "any" | null;
             /** @default false */
-            record_utm_params_on_submit: boolean;
+            record_utm_params_on_submit?: boolean;
             /**
              * @default true
              * @example true
              */
-            show_close_button: boolean;
+            show_close_button?: boolean;
             accessible_name?: string | null;
         };
         Version: {
@@ -18484,7 +18484,7 @@ export interface components {
              * @example popup
              * @enum {string}
              */
-            type: "banner" | "embed" | "flyout" | "full_screen" | "popup";
+            type?: "banner" | "embed" | "flyout" | "full_screen" | "popup";
             /**
              * @description Display location enumeration.
              * @enum {string|null}
@@ -18496,9 +18496,9 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "draft" | "live";
+            status?: "draft" | "live";
             /** @default false */
-            ab_test: boolean;
+            ab_test?: boolean;
             specialties?: "BACK_IN_STOCK"[];
             /**
              * @description Form channel type enumeration.
@@ -18506,12 +18506,12 @@ export interface components {
              * @example WEB
              * @enum {string}
              */
-            channel: "IN_APP" | "WEB";
+            channel?: "IN_APP" | "WEB";
             /**
              * @default 50
              * @example 50
              */
-            message_priority: number;
+            message_priority?: number;
         };
         FormDefinition: {
             versions: components["schemas"]["Version"][];
@@ -18943,7 +18943,7 @@ export interface components {
              * @example replace_from_origin
              * @enum {string|null}
              */
-            update_strategy: "additive" | "replace_from_origin" | null;
+            update_strategy?: "additive" | "replace_from_origin" | null;
         };
         RelatedIdPath: {
             /**
@@ -18989,7 +18989,7 @@ export interface components {
              * @example replace_from_origin
              * @enum {string|null}
              */
-            update_strategy: "additive" | "replace_from_origin" | null;
+            update_strategy?: "additive" | "replace_from_origin" | null;
         };
         SimpleRelationshipMapping: {
             /**
@@ -19349,7 +19349,7 @@ export interface components {
              * @description The description of the schema property
              * @default
              */
-            description: string | null;
+            description?: string | null;
         };
         /** @enum {string} */
         ProfileObjectSchemaEnum: "profile-object-schema";
@@ -19557,7 +19557,7 @@ export interface components {
             id: string;
             attributes: {
                 /** @description The properties of this object record as defined by the object schema */
-                record_properties: Record<string, never>;
+                record_properties: Record<string, unknown>;
             };
             links: components["schemas"]["ObjectLinks"];
         };
@@ -20060,7 +20060,7 @@ export interface components {
                  *       "low_balance_threshold": 500
                  *     }
                  */
-                monitor_configuration?: Record<string, never> | null;
+                monitor_configuration?: Record<string, unknown> | null;
             };
         };
         CouponCreateQuery: {
@@ -20091,7 +20091,7 @@ export interface components {
                      *       "low_balance_threshold": 500
                      *     }
                      */
-                    monitor_configuration?: Record<string, never> | null;
+                    monitor_configuration?: Record<string, unknown> | null;
                 };
                 links: components["schemas"]["ObjectLinks"];
             };
@@ -20190,7 +20190,7 @@ export interface components {
                  * @example $custom
                  * @enum {string|null}
                  */
-                integration_type: "$custom" | null;
+                integration_type?: "$custom" | null;
                 /**
                  * @description The title of the catalog item.
                  * @example Ocean Blue Shirt (Sample)
@@ -20206,7 +20206,7 @@ export interface components {
                  * @default $default
                  * @example $default
                  */
-                catalog_type: string | null;
+                catalog_type?: string | null;
                 /**
                  * @description A description of the catalog item.
                  * @example Ocean blue cotton shirt with a narrow collar and buttons down the front and long sleeves. Comfortable fit and titled kaleidoscope patterns.
@@ -20240,13 +20240,13 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item is published.
                  * @default true
                  * @example true
                  */
-                published: boolean | null;
+                published?: boolean | null;
             };
             relationships?: {
                 categories?: {
@@ -20321,7 +20321,7 @@ export interface components {
                      *       "Top Pick": true
                      *     }
                      */
-                    custom_metadata?: Record<string, never> | null;
+                    custom_metadata?: Record<string, unknown> | null;
                     /**
                      * @description Boolean value indicating whether the catalog item is published.
                      * @example true
@@ -20377,14 +20377,14 @@ export interface components {
                  * @default $default
                  * @example $default
                  */
-                catalog_type: string | null;
+                catalog_type?: string | null;
                 /**
                  * @description The integration type. Currently only "$custom" is supported.
                  * @default $custom
                  * @example $custom
                  * @enum {string|null}
                  */
-                integration_type: "$custom" | null;
+                integration_type?: "$custom" | null;
                 /**
                  * @description The title of the catalog item variant.
                  * @example Ocean Blue Shirt (Sample) Variant Medium
@@ -20408,7 +20408,7 @@ export interface components {
                  * @example 2
                  * @enum {integer|null}
                  */
-                inventory_policy: 0 | 1 | 2 | null;
+                inventory_policy?: 0 | 1 | 2 | null;
                 /**
                  * @description The quantity of the catalog item variant currently in stock.
                  * @example 25
@@ -20447,13 +20447,13 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item variant is published.
                  * @default true
                  * @example true
                  */
-                published: boolean | null;
+                published?: boolean | null;
             };
             relationships: {
                 item: {
@@ -20546,7 +20546,7 @@ export interface components {
                      *       "Top Pick": true
                      *     }
                      */
-                    custom_metadata?: Record<string, never> | null;
+                    custom_metadata?: Record<string, unknown> | null;
                     /**
                      * @description Boolean value indicating whether the catalog item variant is published.
                      * @example true
@@ -20598,13 +20598,13 @@ export interface components {
                  * @example $custom
                  * @enum {string|null}
                  */
-                integration_type: "$custom" | null;
+                integration_type?: "$custom" | null;
                 /**
                  * @description The type of catalog. Currently only "$default" is supported.
                  * @default $default
                  * @example $default
                  */
-                catalog_type: string | null;
+                catalog_type?: string | null;
             };
             relationships?: {
                 items?: {
@@ -20702,13 +20702,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -20839,14 +20839,14 @@ export interface components {
              *       "skus": "92538"
              *     }
              */
-            append?: Record<string, never> | null;
+            append?: Record<string, unknown> | null;
             /**
              * @description Remove a simple value or values from this property array
              * @example {
              *       "skus": "40571"
              *     }
              */
-            unappend?: Record<string, never> | null;
+            unappend?: Record<string, unknown> | null;
             /**
              * @description Remove a key or keys (and their values) completely from properties
              * @example skus
@@ -20854,8 +20854,8 @@ export interface components {
             unset?: (string | string[]) | null;
         };
         PatchIdentifiers: {
-            append?: Record<string, never>;
-            unappend?: Record<string, never>;
+            append?: Record<string, unknown>;
+            unappend?: Record<string, unknown>;
         };
         OnsiteProfileMeta: {
             /**
@@ -20942,7 +20942,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
                 meta?: components["schemas"]["OnsiteProfileMeta"];
             };
         };
@@ -20964,7 +20964,7 @@ export interface components {
                  *       "ProductName": "Winnie the Pooh"
                  *     }
                  */
-                properties: Record<string, never>;
+                properties: Record<string, unknown>;
                 /**
                  * Format: date-time
                  * @description When this event occurred. By default, the time the request was received will be used.
@@ -20996,7 +20996,7 @@ export interface components {
                  *     fired in the past.
                  * @default false
                  */
-                backfill: boolean | null;
+                backfill?: boolean | null;
                 metric: {
                     data: components["schemas"]["MetricCreateQueryResourceObject"];
                 };
@@ -21070,7 +21070,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
             meta?: components["schemas"]["OnsiteProfileMeta"];
         };
@@ -21092,7 +21092,7 @@ export interface components {
                  *       "ProductName": "Winnie the Pooh"
                  *     }
                  */
-                properties: Record<string, never>;
+                properties: Record<string, unknown>;
                 /**
                  * Format: date-time
                  * @description When this event occurred. By default, the time the request was received will be used.
@@ -21117,7 +21117,7 @@ export interface components {
                  *     fired in the past.
                  * @default false
                  */
-                backfill: boolean | null;
+                backfill?: boolean | null;
                 metric: {
                     data: components["schemas"]["MetricCreateQueryResourceObject"];
                 };
@@ -21141,7 +21141,7 @@ export interface components {
                  *     fired in the past.
                  * @default false
                  */
-                backfill: boolean | null;
+                backfill?: boolean | null;
                 profile: {
                     data: components["schemas"]["OnsiteProfileCreateQueryResourceObject"];
                 };
@@ -21188,13 +21188,13 @@ export interface components {
                  * @example day
                  * @enum {string|null}
                  */
-                interval: "day" | "hour" | "month" | "week" | null;
+                interval?: "day" | "hour" | "month" | "week" | null;
                 /**
                  * @description Alter the maximum number of returned rows in a single page of aggregation results
                  * @default 500
                  * @example 500
                  */
-                page_size: number | null;
+                page_size?: number | null;
                 /**
                  * @description Optional attribute(s) used for partitioning by the aggregation function
                  * @example [
@@ -21221,7 +21221,7 @@ export interface components {
                  * @default UTC
                  * @example America/New_York
                  */
-                timezone: string | null;
+                timezone?: string | null;
                 /**
                  * @description Provide a sort key (e.g. -$message)
                  * @enum {string}
@@ -21236,7 +21236,7 @@ export interface components {
             /** @description List of dimensions associated with this set of measurements */
             dimensions: string[];
             /** @description Dictionary of measurement_key, values */
-            measurements: Record<string, never>;
+            measurements: Record<string, unknown>;
         };
         PostMetricAggregateResponse: {
             data: {
@@ -21346,7 +21346,7 @@ export interface components {
                 name: string;
                 definition: components["schemas"]["SegmentDefinition"];
                 /** @default false */
-                is_starred: boolean | null;
+                is_starred?: boolean | null;
             };
         };
         SegmentCreateQuery: {
@@ -21460,7 +21460,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
         };
         ProfileCreateQuery: {
@@ -21542,7 +21542,7 @@ export interface components {
                      *       "pseudonym": "Dr. Octopus"
                      *     }
                      */
-                    properties?: Record<string, never> | null;
+                    properties?: Record<string, unknown> | null;
                     subscriptions?: components["schemas"]["Subscriptions"];
                     predictive_analytics?: components["schemas"]["PredictiveAnalytics"];
                 };
@@ -21658,7 +21658,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
             meta?: components["schemas"]["ProfileMeta"];
         };
@@ -21714,13 +21714,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -21908,7 +21908,7 @@ export interface components {
             /** @description Additional attributes relating to the content of the message */
             content: components["schemas"]["MobilePushContentCreate"];
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
             options?: components["schemas"]["MobilePushOptions"];
             /**
              * @description The type of notification to send
@@ -21916,20 +21916,20 @@ export interface components {
              * @example standard
              * @enum {string}
              */
-            notification_type: "standard";
+            notification_type?: "standard";
         };
         MobilePushMessageSilentDefinitionCreate: {
             /** @enum {string} */
             channel: "mobile_push";
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
             /**
              * @description The type of notification to send
              * @default silent
              * @example silent
              * @enum {string}
              */
-            notification_type: "silent";
+            notification_type?: "silent";
         };
         CampaignMessageCreateQueryResourceObject: {
             type: components["schemas"]["CampaignMessageEnum"];
@@ -22137,19 +22137,19 @@ export interface components {
              * @default true
              * @example true
              */
-            shorten_links: boolean | null;
+            shorten_links?: boolean | null;
             /**
              * @default true
              * @example true
              */
-            add_org_prefix: boolean | null;
+            add_org_prefix?: boolean | null;
             /**
              * @default true
              * @example true
              */
-            add_info_link: boolean | null;
+            add_info_link?: boolean | null;
             /** @default false */
-            add_opt_out_language: boolean | null;
+            add_opt_out_language?: boolean | null;
         };
         PostCampaignMessageResponse: {
             data: {
@@ -22336,7 +22336,7 @@ export interface components {
                  *       "last_name": "Smith"
                  *     }
                  */
-                context: Record<string, never>;
+                context: Record<string, unknown>;
             };
         };
         TemplateRenderQuery: {
@@ -22437,13 +22437,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -22528,7 +22528,7 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item is published.
                  * @example true
@@ -22588,13 +22588,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -22676,13 +22676,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -22756,13 +22756,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -22865,7 +22865,7 @@ export interface components {
                  *       "Top Pick": true
                  *     }
                  */
-                custom_metadata?: Record<string, never> | null;
+                custom_metadata?: Record<string, unknown> | null;
                 /**
                  * @description Boolean value indicating whether the catalog item variant is published.
                  * @example true
@@ -22913,13 +22913,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23001,13 +23001,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23081,13 +23081,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23188,13 +23188,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23276,13 +23276,13 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * @description The total number of operations that have failed as part of the job.
                      * @default 0
                      * @example 1
                      */
-                    failed_count: number | null;
+                    failed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23407,7 +23407,7 @@ export interface components {
                  */
                 name: string;
                 /** @default false */
-                exclusive: boolean | null;
+                exclusive?: boolean | null;
             };
         };
         TagGroupCreateQuery: {
@@ -23643,7 +23643,7 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23655,7 +23655,7 @@ export interface components {
                      * @default 0
                      * @example 1
                      */
-                    skipped_count: number | null;
+                    skipped_count?: number | null;
                 };
                 relationships?: {
                     lists?: {
@@ -23758,7 +23758,7 @@ export interface components {
                      * @default 0
                      * @example 9
                      */
-                    completed_count: number | null;
+                    completed_count?: number | null;
                     /**
                      * Format: date-time
                      * @description Date and time the job was completed in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm).
@@ -23770,7 +23770,7 @@ export interface components {
                      * @default 0
                      * @example 1
                      */
-                    skipped_count: number | null;
+                    skipped_count?: number | null;
                 };
                 relationships?: {
                     lists?: {
@@ -24000,7 +24000,7 @@ export interface components {
                  * @description Whether this subscription is part of a historical import. If true, the consented_at field must be provided for each profile.
                  * @default false
                  */
-                historical_import: boolean | null;
+                historical_import?: boolean | null;
             };
             relationships?: {
                 list?: {
@@ -24202,7 +24202,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
                 meta?: components["schemas"]["ProfileMeta"];
                 /**
                  * @description Individual's email address
@@ -24230,7 +24230,7 @@ export interface components {
                  * @example AUTHORIZED
                  * @enum {string|null}
                  */
-                enablement_status: "AUTHORIZED" | "DENIED" | "NOT_DETERMINED" | "PROVISIONAL" | "UNAUTHORIZED" | null;
+                enablement_status?: "AUTHORIZED" | "DENIED" | "NOT_DETERMINED" | "PROVISIONAL" | "UNAUTHORIZED" | null;
                 /**
                  * @description The vendor of the push token.
                  * @example apns
@@ -24243,7 +24243,7 @@ export interface components {
                  * @example AVAILABLE
                  * @enum {string|null}
                  */
-                background: "AVAILABLE" | "DENIED" | "RESTRICTED" | null;
+                background?: "AVAILABLE" | "DENIED" | "RESTRICTED" | null;
                 /** @description Metadata about the device that created the push token */
                 device_metadata?: components["schemas"]["DeviceMetadata"];
                 /** @description The profile associated with the push token to create/update */
@@ -24269,7 +24269,7 @@ export interface components {
                  * @description If true, this image is not shown in the asset library.
                  * @default false
                  */
-                hidden: boolean | null;
+                hidden?: boolean | null;
             };
         };
         ImageCreateQuery: {
@@ -24312,7 +24312,7 @@ export interface components {
              * @description If true, this image is not shown in the asset library.
              * @default false
              */
-            hidden: boolean;
+            hidden?: boolean;
         };
         Timeframe: {
             /**
@@ -24380,9 +24380,9 @@ export interface components {
         };
         ValuesData: {
             /** @description Applied groupings and the values for this object */
-            groupings: Record<string, never>;
+            groupings: Record<string, unknown>;
             /** @description Requested statistics and their values results */
-            statistics: Record<string, never>;
+            statistics: Record<string, unknown>;
         };
         PostCampaignValuesResponseDTO: {
             data: {
@@ -24582,9 +24582,9 @@ export interface components {
         };
         SeriesData: {
             /** @description Applied groupings and the values for this object */
-            groupings: Record<string, never>;
+            groupings: Record<string, unknown>;
             /** @description Requested statistics and their series result */
-            statistics: Record<string, never>;
+            statistics: Record<string, unknown>;
         };
         PostFlowSeriesResponseDTO: {
             data: {
@@ -25145,7 +25145,7 @@ export interface components {
         DataSourceRecordResourceObject: {
             type: components["schemas"]["DataSourceRecordEnum"];
             attributes: {
-                record: Record<string, never>;
+                record: Record<string, unknown>;
             };
         };
         /** @enum {string} */
@@ -25239,15 +25239,15 @@ export interface components {
                  * @example private
                  * @enum {string|null}
                  */
-                visibility: "private" | "shared" | null;
+                visibility?: "private" | "shared" | null;
                 /** @default  */
-                description: string | null;
+                description?: string | null;
                 /**
                  * @description The namespace of the data source.
                  * @default custom-objects
                  * @example custom-objects
                  */
-                namespace: string | null;
+                namespace?: string | null;
             };
         };
         DataSourceCreateQuery: {
@@ -25554,7 +25554,7 @@ export interface components {
                  * @example draft
                  * @enum {string|null}
                  */
-                status: "active" | "draft" | null;
+                status?: "active" | "draft" | null;
                 /** @description Properties that are required on the object schema */
                 required?: string[] | null;
                 /** @description The source mapping to create with this object schema */
@@ -25575,20 +25575,20 @@ export interface components {
                  * @description The description of this object type. Note that this description moves in lockstep with the associated object-schema description.
                  * @default
                  */
-                description: string | null;
+                description?: string | null;
                 /**
                  * @description The visibility of this object type
                  * @default private
                  * @example private
                  * @enum {string|null}
                  */
-                visibility: "private" | "shared" | null;
+                visibility?: "private" | "shared" | null;
                 /**
                  * @description The namespace of this object type. Either `custom-objects` or `applications/<application_id>`, where `<application_id>` is the ULID of the OAuth application that owns the object type. Defaults to `custom-objects`.
                  * @default custom-objects
                  * @example custom-objects
                  */
-                namespace: string | null;
+                namespace?: string | null;
                 /** @description The object schema to create with this object type */
                 "object-schema"?: {
                     data: components["schemas"]["EmbeddedObjectSchemaResourceObject"];
@@ -25699,7 +25699,7 @@ export interface components {
                  * @example draft
                  * @enum {string|null}
                  */
-                status: "active" | "draft" | null;
+                status?: "active" | "draft" | null;
                 /** @description Properties that are required on the object schema */
                 required?: string[] | null;
                 /** @description The source mapping to create with this object schema */
@@ -25799,7 +25799,7 @@ export interface components {
              * @default
              * @example Items related to this schema
              */
-            description: string | null;
+            description?: string | null;
         };
         ObjectSchemaRelationshipCreateQuery: {
             data: {
@@ -25901,7 +25901,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
                 meta?: components["schemas"]["ProfileMeta"];
                 subscriptions?: components["schemas"]["SubscriptionChannels"];
             };
@@ -26145,7 +26145,7 @@ export interface components {
                  *       "low_balance_threshold": 500
                  *     }
                  */
-                monitor_configuration?: Record<string, never> | null;
+                monitor_configuration?: Record<string, unknown> | null;
             };
         };
         CouponUpdateQuery: {
@@ -26176,7 +26176,7 @@ export interface components {
                      *       "low_balance_threshold": 500
                      *     }
                      */
-                    monitor_configuration?: Record<string, never> | null;
+                    monitor_configuration?: Record<string, unknown> | null;
                 };
                 links: components["schemas"]["ObjectLinks"];
             };
@@ -26317,7 +26317,7 @@ export interface components {
                      *       "Top Pick": true
                      *     }
                      */
-                    custom_metadata?: Record<string, never> | null;
+                    custom_metadata?: Record<string, unknown> | null;
                     /**
                      * @description Boolean value indicating whether the catalog item is published.
                      * @example true
@@ -26428,7 +26428,7 @@ export interface components {
                      *       "Top Pick": true
                      *     }
                      */
-                    custom_metadata?: Record<string, never> | null;
+                    custom_metadata?: Record<string, unknown> | null;
                     /**
                      * @description Boolean value indicating whether the catalog item variant is published.
                      * @example true
@@ -26716,7 +26716,7 @@ export interface components {
                  *       "pseudonym": "Dr. Octopus"
                  *     }
                  */
-                properties?: Record<string, never> | null;
+                properties?: Record<string, unknown> | null;
             };
             meta?: components["schemas"]["ProfileMeta"];
         };
@@ -26799,7 +26799,7 @@ export interface components {
                      *       "pseudonym": "Dr. Octopus"
                      *     }
                      */
-                    properties?: Record<string, never> | null;
+                    properties?: Record<string, unknown> | null;
                     subscriptions?: components["schemas"]["Subscriptions"];
                     predictive_analytics?: components["schemas"]["PredictiveAnalytics"];
                 };
@@ -27064,7 +27064,7 @@ export interface components {
             /** @enum {string} */
             channel: "mobile_push";
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never> | null;
+            kv_pairs?: Record<string, unknown> | null;
             /** @description Additional attributes relating to the content of the message */
             content?: components["schemas"]["MobilePushContentUpdate"];
             /** @description Additional device specific options for the push notification */
@@ -27075,20 +27075,20 @@ export interface components {
              * @example standard
              * @enum {string}
              */
-            notification_type: "standard";
+            notification_type?: "standard";
         };
         MobilePushMessageSilentDefinitionUpdate: {
             /** @enum {string} */
             channel: "mobile_push";
             /** @description The key-value pairs to be sent with the push notification */
-            kv_pairs?: Record<string, never>;
+            kv_pairs?: Record<string, unknown>;
             /**
              * @description The type of notification to send
              * @default silent
              * @example silent
              * @enum {string}
              */
-            notification_type: "silent";
+            notification_type?: "silent";
         };
         CampaignMessagePartialUpdateQueryResourceObject: {
             type: components["schemas"]["CampaignMessageEnum"];
