@@ -122,7 +122,11 @@ async function main() {
   const spec = JSON.parse(readFileSync(specPath, "utf8"));
   // emptyObjectsUnknown: free-form objects (event properties, profile properties) accept any keys;
   // defaultNonNullable false: a field with a default is optional in request bodies, as Klaviyo treats it.
-  const ast = await openapiTS(spec, { alphabetize: false, emptyObjectsUnknown: true, defaultNonNullable: false });
+  const ast = await openapiTS(spec, {
+    alphabetize: false,
+    emptyObjectsUnknown: true,
+    defaultNonNullable: false,
+  });
   const types = `${HEADER}/* eslint-disable */\n${astToString(ast)}`;
   const operations = renderOperations(buildOperations(spec));
   const files: Array<[string, string]> = [

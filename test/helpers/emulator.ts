@@ -2,7 +2,7 @@
  * Starts an in-process emulator for tests. Every /api response it sends is validated against the
  * vendored spec; a response that does not match fails the test (see test/setup.ts).
  */
-import { createClient, type ClientOptions, type KlaviyoClient } from "../../src/client/index.js";
+import { type ClientOptions, createClient, type KlaviyoClient } from "../../src/client/index.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.js";
 import { validateResponse } from "../../src/spec/index.js";
 import { recordViolation } from "./spec-harness.js";
@@ -32,7 +32,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         ...(info.contentType ? { contentType: info.contentType } : {}),
         body: info.body,
       });
-      if (problems.length > 0) recordViolation(`emulator response ${info.status} to ${info.request.method} ${info.request.url}`, problems);
+      if (problems.length > 0)
+        recordViolation(
+          `emulator response ${info.status} to ${info.request.method} ${info.request.url}`,
+          problems,
+        );
     },
   });
   const close = emu.close;

@@ -14,7 +14,8 @@ function collect(value: string, previous: string[]): string[] {
 function intOption(name: string, raw: string | undefined, min = 0): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${name} must be a whole number of at least ${min}; got "${raw}".`);
+  if (!Number.isInteger(n) || n < min)
+    throw new ConfigError(`--${name} must be a whole number of at least ${min}; got "${raw}".`);
   return n;
 }
 
@@ -37,10 +38,17 @@ export function emulatorOptionsFromCli(opts: EmulatorCliOptions): EmulatorOption
   const port = intOption("port", opts.port, 0);
   if (port !== undefined && port > 65535) throw new ConfigError(`--port must be at most 65535; got ${port}.`);
   const rateLimits = parseRateLimitMode(opts.rateLimits);
-  if (!rateLimits) throw new ConfigError(`--rate-limits must be "real", "off" or a factor such as "10x"; got "${opts.rateLimits}".`);
-  if (opts.seed !== "demo" && opts.seed !== "none") throw new ConfigError(`--seed must be "demo" or "none"; got "${opts.seed}".`);
+  if (!rateLimits)
+    throw new ConfigError(
+      `--rate-limits must be "real", "off" or a factor such as "10x"; got "${opts.rateLimits}".`,
+    );
+  if (opts.seed !== "demo" && opts.seed !== "none")
+    throw new ConfigError(`--seed must be "demo" or "none"; got "${opts.seed}".`);
   for (const k of opts.apiKey) {
-    if (!k.startsWith("pk_") || k.length < 4) throw new ConfigError(`--api-key values must be private keys starting with pk_ (the emulator accepts what real Klaviyo accepts).`);
+    if (!k.startsWith("pk_") || k.length < 4)
+      throw new ConfigError(
+        `--api-key values must be private keys starting with pk_ (the emulator accepts what real Klaviyo accepts).`,
+      );
   }
   const profiles = intOption("profiles", opts.profiles);
   const events = intOption("events", opts.events);
@@ -57,7 +65,9 @@ export function emulatorOptionsFromCli(opts: EmulatorCliOptions): EmulatorOption
     try {
       text = readFileSync(opts.faults, "utf8");
     } catch (err) {
-      throw new ConfigError(`Cannot read --faults file ${opts.faults}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+      throw new ConfigError(
+        `Cannot read --faults file ${opts.faults}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+      );
     }
     try {
       Object.assign(faults, JSON.parse(text) as FaultConfig);
@@ -67,7 +77,8 @@ export function emulatorOptionsFromCli(opts: EmulatorCliOptions): EmulatorOption
   }
   if (opts.faultRate !== undefined) {
     const rate = Number(opts.faultRate);
-    if (!(rate >= 0 && rate <= 1)) throw new ConfigError(`--fault-rate must be between 0 and 1; got "${opts.faultRate}".`);
+    if (!(rate >= 0 && rate <= 1))
+      throw new ConfigError(`--fault-rate must be between 0 and 1; got "${opts.faultRate}".`);
     faults.rate = rate;
   }
   const latency = intOption("latency", opts.latency);
@@ -90,13 +101,21 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .description("Serve a local Klaviyo API emulator (for tests, demos and rehearsing a sync).")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", "8787")
-    .option("--api-key <key>", "private key the emulator accepts (repeatable); one is generated when none is given", collect, [])
+    .option(
+      "--api-key <key>",
+      "private key the emulator accepts (repeatable); one is generated when none is given",
+      collect,
+      [],
+    )
     .option("--seed <seed>", "demo (a small realistic store) or none", "demo")
     .option("--seed-number <n>", "random seed for deterministic data", "1")
     .option("--profiles <n>", "number of profiles to seed")
     .option("--events <n>", "number of events to seed")
     .option("--rate-limits <mode>", "real, off, or a factor like 10x", "real")
-    .option("--fault-rate <f>", "probability (0-1) of a random fault per request: 500/503, reset, slow, truncated body")
+    .option(
+      "--fault-rate <f>",
+      "probability (0-1) of a random fault per request: 500/503, reset, slow, truncated body",
+    )
     .option("--faults <file>", "JSON fault config with a deterministic plan (see docs/emulator.md)")
     .option("--latency <ms>", "added latency per response")
     .addHelpText(

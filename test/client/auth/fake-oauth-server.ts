@@ -7,6 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { NetworkError } from "../../../src/client/errors.js";
 import type { Clock, Transport } from "../../../src/client/types.js";
+import { validateRequest } from "../../../src/spec/index.js";
+import { recordViolation } from "../../helpers/spec-harness.js";
 
 export interface RecordedRequest {
   method: string;
@@ -109,6 +111,16 @@ export class FakeOAuthServer {
     if (req.method === "POST" && url.pathname === "/oauth/token") {
       if (this.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, this.tokenDelayMs));
       return this.token(record, res);
+    }
+    if (url.pathname.startsWith("/api/")) {
+      // API calls made in these tests are held to the spec like every other request of the suite.
+      const { problems } = validateRequest({
+        method: req.method ?? "GET",
+        pathname: url.pathname,
+        query: url.searchParams,
+        headers: req.headers as Record<string, string>,
+      });
+      if (problems.length > 0) recordViolation(`fake OAuth server: ${req.method} ${url.pathname}`, problems);
     }
     if (req.method === "GET" && url.pathname === "/api/accounts") {
       const auth = req.headers.authorization ?? "";

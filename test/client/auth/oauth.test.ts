@@ -368,7 +368,9 @@ describe("OAuthClient against a loopback OAuth server", () => {
 
     const fresh = await auth.authorization();
     expect(fresh).not.toBe(used);
-    const api = await fetch(`${server.url}/api/accounts`, { headers: { authorization: fresh } });
+    const api = await fetch(`${server.url}/api/accounts`, {
+      headers: { authorization: fresh, revision: "2026-07-15" },
+    });
     expect(api.status).toBe(200);
   });
 
