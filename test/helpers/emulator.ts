@@ -2,10 +2,16 @@
  * Starts an in-process emulator for tests. Every /api response it sends is validated against the
  * vendored spec; a response that does not match fails the test (see test/setup.ts).
  */
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type ClientOptions, createClient, type KlaviyoClient } from "../../src/client/index.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.js";
 import { validateResponse } from "../../src/spec/index.js";
+import { COVERAGE_DIR } from "./coverage-dir.js";
 import { recordViolation } from "./spec-harness.js";
+
+let flushes = 0;
 
 export const TEST_KEY = "pk_test_emulator";
 
@@ -17,6 +23,8 @@ export interface TestEmulator extends Emulator {
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   let validated = 0;
+  /** operationId → status → count, written to the coverage log on close. */
+  const seen = new Map<string, Map<number, number>>();
   const clients: KlaviyoClient[] = [];
   const emu = await startEmulator({
     apiKeys: [TEST_KEY],
@@ -26,6 +34,9 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       options.onResponse?.(info);
       if (!info.op) return;
       validated++;
+      const byStatus = seen.get(info.op.id) ?? new Map<number, number>();
+      byStatus.set(info.status, (byStatus.get(info.status) ?? 0) + 1);
+      seen.set(info.op.id, byStatus);
       const problems = validateResponse({
         operationId: info.op.id,
         status: info.status,
@@ -57,6 +68,13 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     close: async () => {
       for (const c of clients) await c.close();
       await close();
+      if (seen.size > 0) {
+        mkdirSync(COVERAGE_DIR, { recursive: true });
+        const lines = [...seen].flatMap(([op, m]) =>
+          [...m].map(([status, n]) => JSON.stringify({ op, status, n })),
+        );
+        writeFileSync(join(COVERAGE_DIR, `${process.pid}-${++flushes}.jsonl`), `${lines.join("\n")}\n`);
+      }
     },
   });
   Object.defineProperty(out, "validated", { get: () => validated });

@@ -1,0 +1,36 @@
+/**
+ * After `vitest run` (part of `npm test`): every operation the emulator implements must have been
+ * driven by the tests to a success response, and every response was validated against the spec
+ * (test/helpers/emulator.ts). Prints the counts; exits 1 when an implemented operation went untested.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { OPERATIONS } from "../src/client/operations.js";
+import { systemClock } from "../src/client/types.js";
+import { buildHandlers } from "../src/emulator/handlers/index.js";
+import { EmulatorStore } from "../src/emulator/store/store.js";
+import { COVERAGE_DIR } from "../test/helpers/coverage-dir.js";
+
+const implemented = [...buildHandlers(new EmulatorStore(1, systemClock)).keys()].sort();
+const ok = new Set<string>();
+const errors = new Set<string>();
+let responses = 0;
+if (existsSync(COVERAGE_DIR)) {
+  for (const f of readdirSync(COVERAGE_DIR)) {
+    for (const line of readFileSync(join(COVERAGE_DIR, f), "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const { op, status, n } = JSON.parse(line) as { op: string; status: number; n: number };
+      responses += n;
+      if (status >= 200 && status < 300) ok.add(op);
+      else if (status >= 400 && status < 500) errors.add(op);
+    }
+  }
+}
+const untested = implemented.filter((op) => !ok.has(op));
+console.log(
+  `emulator: ${implemented.length} of ${OPERATIONS.length} spec operations implemented; ${implemented.length - untested.length} driven to success by the tests, ${implemented.filter((o) => errors.has(o)).length} also to a 4xx; ${responses} responses validated against the spec`,
+);
+if (untested.length > 0) {
+  console.error(`implemented but never exercised with a 2xx response: ${untested.join(", ")}`);
+  process.exit(1);
+}
