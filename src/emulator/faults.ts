@@ -70,6 +70,8 @@ export class FaultInjector {
   before(pathname: string, method: string, now: number): InjectedFault | undefined {
     if (!this.planSetAt) this.planSetAt = now;
     const plan = this.config.plan ?? [];
+    // Every step counts every request it matches, so "the 2nd request" means the same whatever other steps did.
+    let chosen: FaultPlanStep | undefined;
     for (let i = 0; i < plan.length; i++) {
       const step = plan[i] as FaultPlanStep;
       if (step.path && !pathname.startsWith(step.path)) continue;
@@ -84,16 +86,17 @@ export class FaultInjector {
         hit =
           t >= (step.startMs ?? 0) && t < (step.startMs ?? 0) + (step.durationMs ?? Number.POSITIVE_INFINITY);
       }
-      if (hit) {
-        this.count(step.fault.kind);
-        const f = step.fault;
-        return {
-          kind: f.kind,
-          ...(f.kind === "status" ? { status: f.status } : {}),
-          ...(f.kind === "slow" ? { delayMs: f.delayMs } : {}),
-          ...(f.kind === "storm" ? { retryAfter: f.retryAfter } : {}),
-        };
-      }
+      if (hit && !chosen) chosen = step;
+    }
+    if (chosen) {
+      this.count(chosen.fault.kind);
+      const f = chosen.fault;
+      return {
+        kind: f.kind,
+        ...(f.kind === "status" ? { status: f.status } : {}),
+        ...(f.kind === "slow" ? { delayMs: f.delayMs } : {}),
+        ...(f.kind === "storm" ? { retryAfter: f.retryAfter } : {}),
+      };
     }
     const rate = this.config.rate ?? 0;
     if (rate <= 0 || this.rand() >= rate) return undefined;
