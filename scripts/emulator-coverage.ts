@@ -3,7 +3,7 @@
  * driven by the tests to a success response, and every response was validated against the spec
  * (test/helpers/emulator.ts). Prints the counts; exits 1 when an implemented operation went untested.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OPERATIONS } from "../src/client/operations.js";
 import { systemClock } from "../src/client/types.js";
@@ -12,6 +12,34 @@ import { EmulatorStore } from "../src/emulator/store/store.js";
 import { COVERAGE_DIR } from "../test/helpers/coverage-dir.js";
 
 const implemented = [...buildHandlers(new EmulatorStore(1, systemClock)).keys()].sort();
+
+// docs/emulator.md lists exactly what is implemented (`npm run docs` rewrites the list).
+const docsPath = join(import.meta.dirname, "..", "docs", "emulator.md");
+const docs = readFileSync(docsPath, "utf8");
+const start = "<!-- implemented:start -->";
+const end = "<!-- implemented:end -->";
+const byId = new Map(OPERATIONS.map((o) => [o.id as string, o]));
+const table = [
+  "",
+  `${implemented.length} of the spec's ${OPERATIONS.length} operations. Every other operation answers 501 with a JSON:API error naming it.`,
+  "",
+  "| operationId | method | path |",
+  "| --- | --- | --- |",
+  ...implemented.map(
+    (id) => `| \`${id}\` | ${byId.get(id)?.method ?? "?"} | \`${byId.get(id)?.path ?? "?"}\` |`,
+  ),
+  "",
+].join("\n");
+const current = docs.slice(docs.indexOf(start) + start.length, docs.indexOf(end));
+if (process.argv.includes("--write-docs")) {
+  writeFileSync(docsPath, docs.replace(`${start}${current}${end}`, `${start}${table}${end}`));
+  console.log(`docs/emulator.md lists ${implemented.length} implemented operations`);
+  process.exit(0);
+}
+if (current !== table) {
+  console.error("docs/emulator.md does not list the implemented operations as they are: run `npm run docs`.");
+  process.exitCode = 1;
+}
 const ok = new Set<string>();
 const errors = new Set<string>();
 let responses = 0;
@@ -32,5 +60,5 @@ console.log(
 );
 if (untested.length > 0) {
   console.error(`implemented but never exercised with a 2xx response: ${untested.join(", ")}`);
-  process.exit(1);
+  process.exitCode = 1;
 }

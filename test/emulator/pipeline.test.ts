@@ -174,6 +174,27 @@ describe("emulator rate limits", () => {
     expect(emu.counters().get_accounts).toEqual({ requests: ok.length, throttled: throttled.length });
   });
 
+  it("enforces the steady window: 15 per minute for get_accounts, whatever the burst allows", async () => {
+    let now = Date.UTC(2026, 0, 1, 0, 0, 0);
+    const clock = { now: () => now, sleep: async () => {} };
+    emu = await startTestEmulator({ rateLimits: { enabled: true, scale: 1 }, clock });
+    const admitted: number[] = [];
+    for (let second = 0; second < 120; second++) {
+      now = Date.UTC(2026, 0, 1, 0, 0, second) + 500;
+      // 50 concurrent callers each second.
+      const results = await Promise.all(Array.from({ length: 50 }, () => raw("/api/accounts")));
+      for (const r of results) if (r.status === 200) admitted.push(second);
+      const limitedHeaders = results
+        .filter((r) => r.status === 200)
+        .map((r) => Number(r.headers.get("ratelimit-remaining")));
+      for (const rem of limitedHeaders) expect(rem).toBeGreaterThanOrEqual(0);
+    }
+    // Fixed minute windows: at most 15 in each, at most 1 in each second.
+    expect(admitted.filter((s) => s < 60)).toHaveLength(15);
+    expect(admitted.filter((s) => s >= 60)).toHaveLength(15);
+    expect(new Set(admitted).size).toBe(admitted.length);
+  });
+
   it("enforces the steady window and the lower tier a parameter triggers", async () => {
     emu = await startTestEmulator({ rateLimits: { enabled: true, scale: 1 } });
     // get_list with additional-fields[list]=profile_count: 1/s, 15/min; create the list first.

@@ -327,9 +327,6 @@ export const segmentIdsOfProfile = (store: EmulatorStore, profileId: string): st
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-const EMAIL_REMOVABLE = new Set(["UNSUBSCRIBE", "USER_SUPPRESSED"]);
-export { EMAIL_REMOVABLE as SUBSCRIBE_REMOVES_SUPPRESSIONS };
-
 function renderSubscriptions(s: ProfileSubscriptions): Record<string, unknown> {
   const e = s.email;
   const lastEmail = Math.max(e.consentAt ?? -1, e.suppression?.timestamp ?? -1);
@@ -454,7 +451,12 @@ function relLinks(self: string, names: readonly string[], data?: Record<string, 
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
-export function renderList(req: EmuRequest, row: ResourceRow, extra?: Record<string, unknown>) {
+export function renderList(
+  req: EmuRequest,
+  row: ResourceRow,
+  extra?: Record<string, unknown>,
+  data?: Record<string, unknown>,
+) {
   const a = row.attributes;
   const self = `${req.origin}/api/lists/${encodeURIComponent(row.id)}`;
   const optIn = a.opt_in_process === "double_opt_in" || a.opt_in_process === "single_opt_in" ? a.opt_in_process : null;
@@ -468,7 +470,7 @@ export function renderList(req: EmuRequest, row: ResourceRow, extra?: Record<str
       opt_in_process: optIn,
       ...extra,
     }),
-    relationships: relLinks(self, ["profiles", "tags", "flow-triggers"]),
+    relationships: relLinks(self, ["profiles", "tags", "flow-triggers"], data),
     links: { self },
   };
 }
@@ -486,13 +488,18 @@ export function segmentAttributes(row: ResourceRow): Record<string, unknown> {
   };
 }
 
-export function renderSegment(req: EmuRequest, row: ResourceRow, extra?: Record<string, unknown>) {
+export function renderSegment(
+  req: EmuRequest,
+  row: ResourceRow,
+  extra?: Record<string, unknown>,
+  data?: Record<string, unknown>,
+) {
   const self = `${req.origin}/api/segments/${encodeURIComponent(row.id)}`;
   return {
     type: "segment",
     id: row.id,
     attributes: sparseAttributes(req, "segment", { ...segmentAttributes(row), ...extra }),
-    relationships: relLinks(self, ["profiles", "tags", "flow-triggers"]),
+    relationships: relLinks(self, ["profiles", "tags", "flow-triggers"], data),
     links: { self },
   };
 }
@@ -822,7 +829,7 @@ function bulkImport(store: EmulatorStore, req: EmuRequest): EmuResponse {
     extra: { validCount: valid.length } satisfies ImportJobExtra,
   };
   job.apply = () => {
-    const at = Math.max(job.completeAt, store.now() - 1);
+    const at = store.now();
     const seen = new Set<string>();
     for (const v of valid) {
       const pointer = `/data/attributes/profiles/data/${v.index}`;
@@ -1100,14 +1107,9 @@ function mergeInto(store: EmulatorStore, dest: ProfileRecord, src: ProfileRecord
   const properties = { ...src.properties, ...dest.properties };
   const location = dest.location ?? src.location;
   const srcSubs = src.subscriptions;
-  for (const [listId, members] of store.listMembers) {
+  for (const members of [...store.listMembers.values(), ...store.segmentMembers.values()]) {
     const joined = members.get(src.id);
     if (joined !== undefined && !members.has(dest.id)) members.set(dest.id, joined);
-  }
-  for (const [segId, members] of store.segmentMembers) {
-    const joined = members.get(src.id);
-    if (joined !== undefined && !members.has(dest.id)) members.set(dest.id, joined);
-    void segId;
   }
   deleteProfile(store, src);
   store.profiles.mutate(dest, (p) => {
