@@ -332,7 +332,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       headers,
       body: multipart ? undefined : body,
       ...(contentType ? { contentType } : {}),
-      ...(multipart ? { rawBody: "" } : {}),
+      ...(multipart ? { rawBody: raw.length > 0 ? "(multipart body)" : "" } : {}),
     });
     const problems = validation.problems.filter((p) => !(multipart && p.pointer !== undefined));
     if (problems.length > 0) {

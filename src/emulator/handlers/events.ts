@@ -141,7 +141,8 @@ function prepareEvent(attrs: EventInput, at: string, now: number): PreparedEvent
   let datetime = now;
   if (attrs.time !== undefined && attrs.time !== null) {
     const t = parseEventTime(attrs.time);
-    if (Number.isNaN(t)) throw invalid(`"${attrs.time}" is not an ISO 8601 date-time.`, { pointer: `${at}/time` });
+    if (Number.isNaN(t))
+      throw invalid(`"${attrs.time}" is not an ISO 8601 date-time.`, { pointer: `${at}/time` });
     datetime = t;
   }
   datetime = Math.floor(datetime / 1000) * 1000;
@@ -305,7 +306,12 @@ function eventQuery(conds: readonly FilterCondition[]): EventQuery {
       const ids = v.kind === "list" ? v.items : v.kind === "none" ? [] : [v];
       const set = new Set(ids.map((i) => (i.kind === "string" ? i.value : String(scalarText(i)))));
       q.metricIds = q.metricIds ? new Set([...q.metricIds].filter((id) => set.has(id))) : set;
-    } else if (c.field === "profile_id" && c.operator === "equals" && v.kind !== "list" && v.kind !== "none") {
+    } else if (
+      c.field === "profile_id" &&
+      c.operator === "equals" &&
+      v.kind !== "list" &&
+      v.kind !== "none"
+    ) {
       const id = String(scalarText(v));
       if (q.profileId !== undefined && q.profileId !== id) q.to = Number.NEGATIVE_INFINITY;
       q.profileId = id;
@@ -535,7 +541,10 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
       profile.last_event_date = e.datetime;
   };
 
-  const oneRelated = (req: EmuRequest, type: "metric" | "profile"): ResourceRow | ProfileRecord | undefined => {
+  const oneRelated = (
+    req: EmuRequest,
+    type: "metric" | "profile",
+  ): ResourceRow | ProfileRecord | undefined => {
     const e = getEvent(req);
     return type === "metric" ? store.metrics.get(e.metricId) : store.profiles.get(e.profileId);
   };
@@ -544,8 +553,8 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
     create_event: (req) => {
       if (payloadBytes(req.body) > MAX_PAYLOAD_BYTES)
         throw invalid("The event payload is larger than 5 MB.", { pointer: "/data" });
-      const attrs = (req.body as { data: { attributes: EventInput & { profile: { data: ProfileInput } } } }).data
-        .attributes;
+      const attrs = (req.body as { data: { attributes: EventInput & { profile: { data: ProfileInput } } } })
+        .data.attributes;
       const prepared = prepareEvent(attrs, "/data/attributes", req.now);
       const profileInput = attrs.profile.data;
       checkProfileInput(profileInput, "/data/attributes/profile/data");
@@ -563,7 +572,12 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
           data: {
             attributes: {
               "events-bulk-create": {
-                data: Array<{ attributes: { profile: { data: ProfileInput }; events: { data: Array<{ attributes: EventInput }> } } }>;
+                data: Array<{
+                  attributes: {
+                    profile: { data: ProfileInput };
+                    events: { data: Array<{ attributes: EventInput }> };
+                  };
+                }>;
               };
             };
           };
@@ -584,7 +598,9 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
         const a = profileInput.attributes ?? {};
         const profileKey =
           existing?.id ??
-          IDENTIFIERS.map((k) => (str(a[k]) ? `${k}:${String(a[k]).toLowerCase()}` : "")).find((s) => s !== "") ??
+          IDENTIFIERS.map((k) => (str(a[k]) ? `${k}:${String(a[k]).toLowerCase()}` : "")).find(
+            (s) => s !== "",
+          ) ??
           `id:${profileInput.id}`;
         const events = g.attributes.events.data.map((ev, ei) => {
           const eat = `${at}/events/data/${ei}/attributes`;
@@ -618,9 +634,15 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
       let after: { datetime: number; id: string } | undefined;
       if (cursor) {
         if (typeof cursor.k !== "number")
-          throw new ApiError(400, "invalid", "Invalid cursor.", "page[cursor] is not a cursor this API issued.", {
-            parameter: "page[cursor]",
-          });
+          throw new ApiError(
+            400,
+            "invalid",
+            "Invalid cursor.",
+            "page[cursor] is not a cursor this API issued.",
+            {
+              parameter: "page[cursor]",
+            },
+          );
         after = { datetime: cursor.k, id: cursor.i };
       }
       const rows: EventRecord[] = [];

@@ -4,7 +4,7 @@
  * format and answers an `image_url` under the emulator's origin (`/images/<id>`, not served).
  * Ids are numeric strings, as Klaviyo's are. Images are at most 5 MB.
  */
-import { attributeGetter, paginateRows, pageSize } from "../jsonapi.js";
+import { attributeGetter, pageSize, paginateRows } from "../jsonapi.js";
 import { bodyAttributes, collection, type Resource, renderRow, single } from "../render.js";
 import { iso } from "../store/ids.js";
 import type { EmulatorStore, ResourceRow } from "../store/store.js";
@@ -55,7 +55,10 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
 
   return {
     get_images: (req) => {
-      const page = paginateRows(req, store.images.values(), { get: attributeGetter, size: pageSize(req, 20) });
+      const page = paginateRows(req, store.images.values(), {
+        get: attributeGetter,
+        size: pageSize(req, 20),
+      });
       return collection(
         req,
         page.rows.map((r) => renderImage(req, r)),
@@ -77,7 +80,9 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
       if (dataUri) {
         format = formatFrom(dataUri[1] ?? "");
         const payload = dataUri[3] ?? "";
-        size = dataUri[2] ? Buffer.from(payload, "base64").length : Buffer.byteLength(decodeURIComponent(payload));
+        size = dataUri[2]
+          ? Buffer.from(payload, "base64").length
+          : Buffer.byteLength(decodeURIComponent(payload));
         imageUrl = `${req.origin}/images/${id}`;
       } else {
         let parsed: URL;
@@ -90,7 +95,8 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
           throw invalid("Images can be imported from http(s) URLs and data URIs only.", { pointer });
         format = formatFrom(parsed.pathname);
       }
-      if (!format) throw invalid("The image format is not supported (use JPEG, PNG, GIF, WebP...).", { pointer });
+      if (!format)
+        throw invalid("The image format is not supported (use JPEG, PNG, GIF, WebP...).", { pointer });
       if (size > MAX_IMAGE_BYTES) throw invalid("Images can be at most 5 MB.", { pointer });
       const name =
         typeof a.name === "string" && a.name !== ""
@@ -116,9 +122,13 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
       const file = req.multipart?.files[0];
       if (!file) throw invalid("The multipart body needs a `file` part.", { pointer: "/file" });
       if (file.data.length === 0) throw invalid("The uploaded file is empty.", { pointer: "/file" });
-      if (file.data.length > MAX_IMAGE_BYTES) throw invalid("Images can be at most 5 MB.", { pointer: "/file" });
+      if (file.data.length > MAX_IMAGE_BYTES)
+        throw invalid("Images can be at most 5 MB.", { pointer: "/file" });
       const format = formatFrom(file.contentType) ?? formatFrom(file.filename);
-      if (!format) throw invalid("The image format is not supported (use JPEG, PNG, GIF, WebP...).", { pointer: "/file" });
+      if (!format)
+        throw invalid("The image format is not supported (use JPEG, PNG, GIF, WebP...).", {
+          pointer: "/file",
+        });
       const fields = req.multipart?.fields ?? {};
       const id = nextId();
       const row = store.images.insert({

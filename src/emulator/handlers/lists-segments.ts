@@ -109,8 +109,14 @@ function renderTag(req: EmuRequest, row: ResourceRow) {
 function renderFlow(req: EmuRequest, row: ResourceRow) {
   const a = row.attributes;
   const attributes: Record<string, unknown> = {};
-  for (const k of ["name", "status", "archived", "created", "updated", "trigger_type"]) if (k in a) attributes[k] = a[k];
-  return { type: "flow", id: row.id, attributes, links: { self: `${req.origin}/api/flows/${encodeURIComponent(row.id)}` } };
+  for (const k of ["name", "status", "archived", "created", "updated", "trigger_type"])
+    if (k in a) attributes[k] = a[k];
+  return {
+    type: "flow",
+    id: row.id,
+    attributes,
+    links: { self: `${req.origin}/api/flows/${encodeURIComponent(row.id)}` },
+  };
 }
 
 /** Relationship data and included resources for `include=tags,flow-triggers` on lists/segments. */
@@ -191,7 +197,8 @@ export function listSegmentHandlers(store: EmulatorStore): Record<string, Handle
     if (!p) throw notFound("profile", id ?? "");
     return p;
   };
-  const members = (groups: Map<string, Map<string, number>>, id: string) => groups.get(id) ?? new Map<string, number>();
+  const members = (groups: Map<string, Map<string, number>>, id: string) =>
+    groups.get(id) ?? new Map<string, number>();
   const liveCount = (m: ReadonlyMap<string, number>) => {
     let n = 0;
     for (const id of m.keys()) if (store.profiles.get(id)) n++;

@@ -313,7 +313,11 @@ export function deleteProfile(store: EmulatorStore, p: ProfileRecord): void {
   for (const m of store.segmentMembers.values()) m.delete(p.id);
 }
 
-function groupIdsOf(groups: Map<string, Map<string, number>>, profileId: string, table: { has(id: string): boolean }) {
+function groupIdsOf(
+  groups: Map<string, Map<string, number>>,
+  profileId: string,
+  table: { has(id: string): boolean },
+) {
   const out: string[] = [];
   for (const [id, members] of groups) if (members.has(profileId) && table.has(id)) out.push(id);
   return out.sort();
@@ -342,7 +346,9 @@ function renderSubscriptions(s: ProfileSubscriptions): Record<string, unknown> {
         method_detail: e.methodDetail,
         custom_method_detail: null,
         double_optin: null,
-        suppression: e.suppression ? [{ reason: e.suppression.reason, timestamp: iso(e.suppression.timestamp) }] : [],
+        suppression: e.suppression
+          ? [{ reason: e.suppression.reason, timestamp: iso(e.suppression.timestamp) }]
+          : [],
         list_suppressions: e.listSuppressions.map((l) => ({
           list_id: l.listId,
           reason: l.reason,
@@ -419,8 +425,10 @@ export function renderProfile(req: EmuRequest, p: ProfileRecord, options: Profil
     properties: p.properties,
     ...options.extra,
   };
-  if (additionalField(req, "profile", "subscriptions")) attributes.subscriptions = renderSubscriptions(p.subscriptions);
-  if (additionalField(req, "profile", "predictive_analytics")) attributes.predictive_analytics = p.predictive ?? null;
+  if (additionalField(req, "profile", "subscriptions"))
+    attributes.subscriptions = renderSubscriptions(p.subscriptions);
+  if (additionalField(req, "profile", "predictive_analytics"))
+    attributes.predictive_analytics = p.predictive ?? null;
   const self = `${req.origin}/api/profiles/${encodeURIComponent(p.id)}`;
   const relationships: Record<string, unknown> = {};
   for (const name of options.relationships ?? PROFILE_RELS) {
@@ -459,7 +467,8 @@ export function renderList(
 ) {
   const a = row.attributes;
   const self = `${req.origin}/api/lists/${encodeURIComponent(row.id)}`;
-  const optIn = a.opt_in_process === "double_opt_in" || a.opt_in_process === "single_opt_in" ? a.opt_in_process : null;
+  const optIn =
+    a.opt_in_process === "double_opt_in" || a.opt_in_process === "single_opt_in" ? a.opt_in_process : null;
   return {
     type: "list",
     id: row.id,
@@ -517,7 +526,8 @@ function literals(c: FilterCondition): readonly FilterScalar[] {
 export function normalizeConditions(conds: readonly FilterCondition[]): FilterCondition[] {
   return conds.map((c) => {
     if (c.field !== "email") return c;
-    const low = (s: FilterScalar): FilterScalar => (s.kind === "string" ? { kind: "string", value: normEmail(s.value) } : s);
+    const low = (s: FilterScalar): FilterScalar =>
+      s.kind === "string" ? { kind: "string", value: normEmail(s.value) } : s;
     if (c.value.kind === "list") return { ...c, value: { kind: "list", items: c.value.items.map(low) } };
     if (c.value.kind === "none") return c;
     return { ...c, value: low(c.value) };
@@ -577,6 +587,37 @@ export function matchValue(value: unknown, cond: FilterCondition): boolean {
 export function matchProfile(p: ProfileRecord, conds: readonly FilterCondition[]): boolean {
   for (const c of conds) if (!matchValue(profileField(p, c.field), c)) return false;
   return true;
+}
+
+/**
+ * The conditions as one predicate, with `created`/`updated` comparisons compiled to plain
+ * number comparisons (a scan of a million profiles then costs a few milliseconds).
+ */
+export function compileProfileFilter(conds: readonly FilterCondition[]): (p: ProfileRecord) => boolean {
+  const preds = conds.map((c): ((p: ProfileRecord) => boolean) => {
+    if ((c.field === "created" || c.field === "updated") && c.value.kind === "datetime") {
+      const t = c.value.epochMs;
+      const f = c.field;
+      switch (c.operator) {
+        case "greater-than":
+          return (p) => p[f] > t;
+        case "greater-or-equal":
+          return (p) => p[f] >= t;
+        case "less-than":
+          return (p) => p[f] < t;
+        case "less-or-equal":
+          return (p) => p[f] <= t;
+        default:
+          break;
+      }
+    }
+    return (p) => matchValue(profileField(p, c.field), c);
+  });
+  if (preds.length === 0) return () => true;
+  return (p) => {
+    for (const pred of preds) if (!pred(p)) return false;
+    return true;
+  };
 }
 
 /**
@@ -674,7 +715,8 @@ export function keysetPage<R>(
   const page = buf.slice(0, size);
   const out: KeysetPage<R> = { rows: page.map((k) => k.row) };
   const last = page[page.length - 1];
-  if (buf.length > size && last) out.next = linkWithCursor(req, encodeCursor({ k: last.key, i: last.id, s: sortName }));
+  if (buf.length > size && last)
+    out.next = linkWithCursor(req, encodeCursor({ k: last.key, i: last.id, s: sortName }));
   return out;
 }
 
@@ -686,7 +728,12 @@ export function profilePage(
   sort: SortSpec,
   size: number,
 ): KeysetPage<ProfileRecord> {
-  const base = { sort, size, id: (p: ProfileRecord) => p.id, accept: (p: ProfileRecord) => matchProfile(p, conds) };
+  const base = {
+    sort,
+    size,
+    id: (p: ProfileRecord) => p.id,
+    accept: compileProfileFilter(conds),
+  };
   const indexed = indexedProfiles(store, conds);
   if (indexed) return keysetPage(req, indexed, { ...base, key: (p) => profileSortKey(p, sort.field) });
   if (sort.field === "id") {
@@ -695,7 +742,10 @@ export function profilePage(
     const source = sort.desc ? store.profiles.descending(after) : store.profiles.ascending(after);
     return keysetPage(req, source, { ...base, key: (p) => p.id, ordered: true });
   }
-  return keysetPage(req, store.profiles.values(), { ...base, key: (p) => profileSortKey(p, sort.field) });
+  // Any order: one bounded top-k pass. Scanning in the sort's direction of id (≈ creation) order
+  // means most rows are rejected by a single comparison once the buffer is full.
+  const source = sort.desc ? store.profiles.descending() : store.profiles.ascending();
+  return keysetPage(req, source, { ...base, key: (p) => profileSortKey(p, sort.field) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,7 +813,8 @@ function importJob(store: EmulatorStore, id: string): JobRecord {
 function bulkImport(store: EmulatorStore, req: EmuRequest): EmuResponse {
   const data = bodyData(req);
   const profilesAttr = data.attributes?.profiles;
-  const entries: unknown[] = isRecord(profilesAttr) && Array.isArray(profilesAttr.data) ? profilesAttr.data : [];
+  const entries: unknown[] =
+    isRecord(profilesAttr) && Array.isArray(profilesAttr.data) ? profilesAttr.data : [];
   if (entries.length > BULK_IMPORT_MAX_PROFILES) {
     throw invalid(
       `A bulk import job accepts at most ${BULK_IMPORT_MAX_PROFILES.toLocaleString("en-US")} profiles; got ${entries.length.toLocaleString("en-US")}.`,
@@ -772,7 +823,9 @@ function bulkImport(store: EmulatorStore, req: EmuRequest): EmuResponse {
   }
   const bytes = bodyBytes(req);
   if (bytes > BULK_IMPORT_MAX_BYTES)
-    throw payloadTooLarge(`The bulk import payload is ${bytes} bytes; the maximum is 5 MB (${BULK_IMPORT_MAX_BYTES} bytes).`);
+    throw payloadTooLarge(
+      `The bulk import payload is ${bytes} bytes; the maximum is 5 MB (${BULK_IMPORT_MAX_BYTES} bytes).`,
+    );
   const listIds: string[] = [];
   const listRel = data.relationships?.lists?.data;
   if (Array.isArray(listRel)) {
@@ -794,10 +847,21 @@ function bulkImport(store: EmulatorStore, req: EmuRequest): EmuResponse {
     const e = isRecord(entry) ? entry : {};
     const attributes = isRecord(e.attributes) ? e.attributes : {};
     const fail = (title: string, detail: string, at: string) =>
-      errors.push({ id: store.ids.ulid(now), code: "invalid", title, detail, source: { pointer: at }, original: entry });
+      errors.push({
+        id: store.ids.ulid(now),
+        code: "invalid",
+        title,
+        detail,
+        source: { pointer: at },
+        original: entry,
+      });
     const size = Buffer.byteLength(JSON.stringify(entry));
     if (size > PROFILE_MAX_BYTES) {
-      fail("Profile too large.", `The profile is ${size} bytes; each profile may be at most 100 KB.`, pointer);
+      fail(
+        "Profile too large.",
+        `The profile is ${size} bytes; each profile may be at most 100 KB.`,
+        pointer,
+      );
       return;
     }
     const problem = profileAttributeProblem(attributes, `${pointer}/attributes`);
@@ -870,7 +934,9 @@ function profileOr404(store: EmulatorStore, id: string | undefined): ProfileReco
 function checkProfileBody(req: EmuRequest): void {
   const bytes = bodyBytes(req);
   if (bytes > PROFILE_MAX_BYTES)
-    throw payloadTooLarge(`The profile payload is ${bytes} bytes; the maximum is 100 KB (${PROFILE_MAX_BYTES} bytes).`);
+    throw payloadTooLarge(
+      `The profile payload is ${bytes} bytes; the maximum is 100 KB (${PROFILE_MAX_BYTES} bytes).`,
+    );
 }
 
 function bodyAttrs(req: EmuRequest): Record<string, unknown> {
@@ -941,9 +1007,12 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
       const p = profileOr404(store, req.params.id);
       const data = bodyData(req);
       if (data.id !== p.id)
-        throw invalid(`The body's data.id (${String(data.id)}) must match the profile id in the URL (${p.id}).`, {
-          pointer: "/data/id",
-        });
+        throw invalid(
+          `The body's data.id (${String(data.id)}) must match the profile id in the URL (${p.id}).`,
+          {
+            pointer: "/data/id",
+          },
+        );
       const attrs = bodyAttrs(req);
       const problem = profileAttributeProblem(attrs, "/data/attributes");
       if (problem) throw invalid(problem.detail, { pointer: problem.pointer });
@@ -956,7 +1025,11 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
     create_or_update_profile: (req) => {
       checkProfileBody(req);
       const data = bodyData(req);
-      const res = upsertProfile(store, { id: data.id, attributes: bodyAttrs(req), meta: bodyMeta(req) }, req.now);
+      const res = upsertProfile(
+        store,
+        { id: data.id, attributes: bodyAttrs(req), meta: bodyMeta(req) },
+        req.now,
+      );
       if (!res.ok) throw res.error;
       return single(req, renderProfile(req, res.profile), res.created ? 201 : 200);
     },
@@ -965,9 +1038,15 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
       const data = bodyData(req);
       const dest = store.profiles.get(data.id ?? "");
       if (!dest)
-        throw new ApiError(404, "not_found", "Not found.", `A profile with id ${data.id ?? ""} does not exist.`, {
-          pointer: "/data/id",
-        });
+        throw new ApiError(
+          404,
+          "not_found",
+          "Not found.",
+          `A profile with id ${data.id ?? ""} does not exist.`,
+          {
+            pointer: "/data/id",
+          },
+        );
       const rel = data.relationships?.profiles?.data;
       const sources = Array.isArray(rel) ? rel : [];
       if (sources.length !== 1)
@@ -982,7 +1061,9 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
           pointer: "/data/relationships/profiles/data/0/id",
         });
       if (src === dest)
-        throw invalid("A profile cannot be merged into itself.", { pointer: "/data/relationships/profiles/data/0/id" });
+        throw invalid("A profile cannot be merged into itself.", {
+          pointer: "/data/relationships/profiles/data/0/id",
+        });
       mergeInto(store, dest, src, req.now);
       const self = `${req.origin}/api/profiles/${encodeURIComponent(dest.id)}`;
       return single(req, { type: "profile", id: dest.id, links: { self } }, 201);

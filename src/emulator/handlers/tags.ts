@@ -8,8 +8,18 @@
  * without a group go there. Limits: 500 tags, 50 tag groups, 100 tags per tagged resource; a
  * resource can carry only one tag of an exclusive group.
  */
-import { attributeGetter, includes, paginateRows, pageSize } from "../jsonapi.js";
-import { bodyAttributes, bodyData, collection, identifiers, noContent, type RenderOptions, renderRow, single } from "../render.js";
+import { attributeGetter, includes, pageSize, paginateRows } from "../jsonapi.js";
+import {
+  bodyAttributes,
+  bodyData,
+  collection,
+  identifiers,
+  noContent,
+  type RenderOptions,
+  type Resource,
+  renderRow,
+  single,
+} from "../render.js";
 import type { EmulatorStore, ResourceRow } from "../store/store.js";
 import type { Table } from "../store/table.js";
 import { ApiError, type EmuRequest, type Handler, invalid, notFound } from "../types.js";
@@ -44,6 +54,22 @@ export const TAG_GROUP_RENDER: RenderOptions = {
   relationships: { tags: { type: "tag", many: true } },
 };
 
+/**
+ * Renders a row like `renderRow`, leaving out `data` of empty to-one relationships: the spec's
+ * to-one relationship data is an object, never null.
+ */
+export function renderResource(
+  req: EmuRequest,
+  type: string,
+  row: ResourceRow,
+  options: RenderOptions,
+): Resource {
+  const out = renderRow(req, type, row, options);
+  for (const rel of Object.values(out.relationships ?? {}) as Array<{ data?: unknown }>)
+    if (rel.data === null) delete rel.data;
+  return out;
+}
+
 function tableFor(store: EmulatorStore, kind: Taggable): Table<ResourceRow> {
   switch (kind) {
     case "campaigns":
@@ -76,7 +102,7 @@ export function tagIdsOf(store: EmulatorStore, kind: Taggable, id: string): stri
 export function tagResources(req: EmuRequest, store: EmulatorStore, kind: Taggable, id: string): unknown[] {
   return tagIdsOf(store, kind, id).flatMap((t) => {
     const row = store.tags.get(t);
-    return row ? [renderRow(req, "tag", row, TAG_RENDER)] : [];
+    return row ? [renderResource(req, "tag", row, TAG_RENDER)] : [];
   });
 }
 
@@ -115,19 +141,30 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
     return row;
   };
   const groupOf = (tag: ResourceRow): string | undefined => idsOf(tag, "tag-group")[0];
-  const tagsInGroup = (groupId: string): ResourceRow[] => [...store.tags.values()].filter((t) => groupOf(t) === groupId);
+  const tagsInGroup = (groupId: string): ResourceRow[] =>
+    [...store.tags.values()].filter((t) => groupOf(t) === groupId);
 
-  const renderTag = (req: EmuRequest, row: ResourceRow) => renderRow(req, "tag", row, TAG_RENDER);
-  const renderGroup = (req: EmuRequest, row: ResourceRow) => renderRow(req, "tag-group", row, TAG_GROUP_RENDER);
+  const renderTag = (req: EmuRequest, row: ResourceRow) => renderResource(req, "tag", row, TAG_RENDER);
+  const renderGroup = (req: EmuRequest, row: ResourceRow) =>
+    renderRow(req, "tag-group", row, TAG_GROUP_RENDER);
 
   const checkUniqueName = (name: string, groupId: string, exceptId?: string) => {
     const clash = store.tags.find(
-      (t) => t.id !== exceptId && groupOf(t) === groupId && String(t.attributes.name).toLowerCase() === name.toLowerCase(),
+      (t) =>
+        t.id !== exceptId &&
+        groupOf(t) === groupId &&
+        String(t.attributes.name).toLowerCase() === name.toLowerCase(),
     );
     if (clash)
-      throw new ApiError(409, "conflict", "Conflict.", `A tag named "${name}" already exists in this tag group.`, {
-        pointer: "/data/attributes/name",
-      });
+      throw new ApiError(
+        409,
+        "conflict",
+        "Conflict.",
+        `A tag named "${name}" already exists in this tag group.`,
+        {
+          pointer: "/data/attributes/name",
+        },
+      );
   };
 
   const relationshipBody = (req: EmuRequest, kind: Taggable): string[] => {
@@ -148,7 +185,14 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
       const group = store.tagGroups.get(groupOf(tag) ?? "");
       const rows = ids.map((id, i) => {
         const row = table.get(id);
-        if (!row) throw new ApiError(404, "not_found", "Not found.", `A ${TAGGABLE[kind]} with id ${id} does not exist.`, { pointer: `/data/${i}/id` });
+        if (!row)
+          throw new ApiError(
+            404,
+            "not_found",
+            "Not found.",
+            `A ${TAGGABLE[kind]} with id ${id} does not exist.`,
+            { pointer: `/data/${i}/id` },
+          );
         return row;
       });
       rows.forEach((row, i) => {
@@ -258,7 +302,12 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
       const tag = getTag(req.params.id ?? "");
       const g = groupOf(tag);
       const group = g ? store.tagGroups.get(g) : undefined;
-      return single(req, renderTag(req, tag), 200, includes(req, "tag-group") && group ? [renderGroup(req, group)] : []);
+      return single(
+        req,
+        renderTag(req, tag),
+        200,
+        includes(req, "tag-group") && group ? [renderGroup(req, group)] : [],
+      );
     },
 
     create_tag: (req) => {
@@ -298,7 +347,10 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
 
     get_tag_groups: (req) => {
       defaultGroup();
-      const page = paginateRows(req, store.tagGroups.values(), { get: attributeGetter, size: pageSize(req, 25) });
+      const page = paginateRows(req, store.tagGroups.values(), {
+        get: attributeGetter,
+        size: pageSize(req, 25),
+      });
       return collection(
         req,
         page.rows.map((r) => renderGroup(req, r)),
@@ -312,7 +364,8 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
       defaultGroup();
       const a = bodyAttributes(req);
       const name = String(a.name ?? "").trim();
-      if (name === "") throw invalid("The tag group name cannot be empty.", { pointer: "/data/attributes/name" });
+      if (name === "")
+        throw invalid("The tag group name cannot be empty.", { pointer: "/data/attributes/name" });
       if (store.tagGroups.size >= MAX_GROUPS)
         throw invalid(`An account cannot have more than ${MAX_GROUPS} tag groups.`, { pointer: "/data" });
       if (store.tagGroups.find((g) => String(g.attributes.name).toLowerCase() === name.toLowerCase()))
@@ -329,7 +382,8 @@ export function tagHandlers(store: EmulatorStore): Record<string, Handler> {
     update_tag_group: (req) => {
       const group = getGroup(req.params.id ?? "");
       const name = String(bodyAttributes(req).name ?? "").trim();
-      if (name === "") throw invalid("The tag group name cannot be empty.", { pointer: "/data/attributes/name" });
+      if (name === "")
+        throw invalid("The tag group name cannot be empty.", { pointer: "/data/attributes/name" });
       group.attributes = { ...group.attributes, name };
       return noContent;
     },

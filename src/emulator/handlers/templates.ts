@@ -5,8 +5,16 @@
  * from the context (missing ones render as nothing, as Klaviyo's Django-like templates do); other
  * template tags are left as they are.
  */
-import { additionalField, attributeGetter, getPath, paginateRows, pageSize } from "../jsonapi.js";
-import { bodyAttributes, bodyData, collection, noContent, type Resource, renderRow, single } from "../render.js";
+import { additionalField, attributeGetter, getPath, pageSize, paginateRows } from "../jsonapi.js";
+import {
+  bodyAttributes,
+  bodyData,
+  collection,
+  noContent,
+  type Resource,
+  renderRow,
+  single,
+} from "../render.js";
 import { iso } from "../store/ids.js";
 import type { EmulatorStore, ResourceRow } from "../store/store.js";
 import { type EmuRequest, type Handler, invalid, notFound } from "../types.js";
@@ -25,15 +33,18 @@ export function renderTemplate(req: EmuRequest, row: ResourceRow, withDefinition
 
 /** Replaces `{{ var }}` placeholders with values from `context` (dot paths, `|default:'x'`). */
 export function renderTemplateText(text: string, context: Record<string, unknown>): string {
-  return text.replace(/\{\{\s*([A-Za-z_$][\w$.]*)\s*((?:\|[^}]*)?)\}\}/g, (_m, path: string, filters: string) => {
-    let value = getPath(context, path);
-    if (value === undefined || value === null || value === "" || value === false) {
-      const def = /\|\s*default\s*:\s*(?:'([^']*)'|"([^"]*)")/.exec(filters);
-      return def ? (def[1] ?? def[2] ?? "") : "";
-    }
-    if (typeof value === "object") value = JSON.stringify(value);
-    return String(value);
-  });
+  return text.replace(
+    /\{\{\s*([A-Za-z_$][\w$.]*)\s*((?:\|[^}]*)?)\}\}/g,
+    (_m, path: string, filters: string) => {
+      let value = getPath(context, path);
+      if (value === undefined || value === null || value === "" || value === false) {
+        const def = /\|\s*default\s*:\s*(?:'([^']*)'|"([^"]*)")/.exec(filters);
+        return def ? (def[1] ?? def[2] ?? "") : "";
+      }
+      if (typeof value === "object") value = JSON.stringify(value);
+      return String(value);
+    },
+  );
 }
 
 export function templateHandlers(store: EmulatorStore): Record<string, Handler> {
@@ -51,7 +62,10 @@ export function templateHandlers(store: EmulatorStore): Record<string, Handler> 
 
   return {
     get_templates: (req) => {
-      const page = paginateRows(req, store.templates.values(), { get: attributeGetter, size: pageSize(req, 10) });
+      const page = paginateRows(req, store.templates.values(), {
+        get: attributeGetter,
+        size: pageSize(req, 10),
+      });
       return collection(
         req,
         page.rows.map((r) => renderTemplate(req, r)),
@@ -64,7 +78,8 @@ export function templateHandlers(store: EmulatorStore): Record<string, Handler> 
     create_template: (req) => {
       const a = bodyAttributes(req);
       const name = String(a.name ?? "").trim();
-      if (name === "") throw invalid("The template name cannot be empty.", { pointer: "/data/attributes/name" });
+      if (name === "")
+        throw invalid("The template name cannot be empty.", { pointer: "/data/attributes/name" });
       const editorType = String(a.editor_type ?? "CODE");
       if (typeof a.html !== "string" && a.definition === undefined)
         throw invalid("A template needs `html` (or a `definition` for drag-and-drop templates).", {
@@ -116,7 +131,10 @@ export function templateHandlers(store: EmulatorStore): Record<string, Handler> 
       const source = getTemplate(data.id ?? "");
       checkLimit();
       const now = iso(req.now);
-      const name = typeof data.attributes?.name === "string" && data.attributes.name.trim() !== "" ? data.attributes.name : `Clone of ${String(source.attributes.name)}`;
+      const name =
+        typeof data.attributes?.name === "string" && data.attributes.name.trim() !== ""
+          ? data.attributes.name
+          : `Clone of ${String(source.attributes.name)}`;
       const row = store.templates.insert({
         id: store.ids.short(),
         attributes: { ...structuredClone(source.attributes), name, created: now, updated: now },

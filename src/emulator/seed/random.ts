@@ -98,18 +98,6 @@ export function cumulative(weights: readonly number[]): number[] {
   return out;
 }
 
-/** Returns one shared instance per distinct string (keeps repeated values from costing memory). */
-export class Interner {
-  private readonly seen = new Map<string, string>();
-
-  of(s: string): string {
-    const hit = this.seen.get(s);
-    if (hit !== undefined) return hit;
-    this.seen.set(s, s);
-    return s;
-  }
-}
-
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
