@@ -463,7 +463,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           out = r.res;
           if (fault?.kind === "slow") await new Promise((r2) => setTimeout(r2, fault.delayMs ?? 0));
           if (fault?.kind === "truncate") {
-            const text = out.body === undefined ? "" : JSON.stringify(out.body);
+            const text = Array.isArray(out.raw)
+              ? Buffer.concat(out.raw).toString("utf8")
+              : (out.raw ?? (out.body === undefined ? "" : JSON.stringify(out.body)));
             res.writeHead(out.status, {
               "content-type": JSON_API,
               "content-length": String(Buffer.byteLength(text)),
@@ -491,24 +493,45 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-    const text =
-      out.body === undefined ? "" : typeof out.body === "string" ? out.body : JSON.stringify(out.body);
     const headers: Record<string, string> = { ...out.headers };
-    if (text.length > 0 && !headers["content-type"])
+    const payload: string | Buffer[] = Array.isArray(out.raw)
+      ? out.raw
+      : out.raw !== undefined
+        ? out.raw
+        : out.body === undefined
+          ? ""
+          : typeof out.body === "string"
+            ? out.body
+            : JSON.stringify(out.body);
+    const length = Array.isArray(payload)
+      ? payload.reduce((n, b) => n + b.length, 0)
+      : Buffer.byteLength(payload);
+    if (length > 0 && !headers["content-type"])
       headers["content-type"] =
         url.pathname.startsWith("/oauth/") || url.pathname.startsWith("/admin/")
           ? "application/json"
           : JSON_API;
-    headers["content-length"] = String(Buffer.byteLength(text));
-    options.onResponse?.({
-      op,
-      status: out.status,
-      body: out.body,
-      contentType: headers["content-type"],
-      request: { method: req.method ?? "GET", url: url.pathname + url.search },
-    });
+    headers["content-length"] = String(length);
+    if (options.onResponse) {
+      const text = Array.isArray(payload) ? Buffer.concat(payload).toString("utf8") : payload;
+      options.onResponse({
+        op,
+        status: out.status,
+        body: out.raw !== undefined ? (text ? JSON.parse(text) : undefined) : out.body,
+        contentType: headers["content-type"],
+        request: { method: req.method ?? "GET", url: url.pathname + url.search },
+      });
+    }
     res.writeHead(out.status, headers);
-    res.end(text);
+    if (Array.isArray(payload)) {
+      // Pre-serialised chunks (cached renderings) go out without being joined or re-encoded.
+      res.cork();
+      for (const chunk of payload) res.write(chunk);
+      res.uncork();
+      res.end();
+    } else {
+      res.end(payload);
+    }
   });
   server.keepAliveTimeout = 65_000;
   server.on("connection", (s: Socket) => {

@@ -34,6 +34,8 @@ export interface EmuRequest {
 export interface EmuResponse {
   status: number;
   body?: unknown;
+  /** The body already serialised as JSON, whole or in chunks (hot paths); `body` is then ignored. */
+  raw?: string | Buffer[];
   headers?: Record<string, string>;
 }
 

@@ -111,7 +111,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--seed-number <n>", "random seed for deterministic data", "1")
     .option("--profiles <n>", "number of profiles to seed")
     .option("--events <n>", "number of events to seed")
-    .option("--rate-limits <mode>", "real, off, or a factor like 10x", "real")
+    .option("--rate-limits <mode>", "real (default), off, or a factor like 10x")
     .option(
       "--fault-rate <f>",
       "probability (0-1) of a random fault per request: 500/503, reset, slow, truncated body",
@@ -125,8 +125,13 @@ Prints "listening on http://HOST:PORT" when ready and serves until Ctrl-C (SIGIN
 Point the other commands at it with KLAVIYO_BASE_URL=http://HOST:PORT and KLAVIYO_API_KEY=<key>.
 Admin API (no auth): /admin/reset, /admin/seed, /admin/counters, /admin/faults, /admin/rate-limits.`,
     )
-    .action(async (opts: EmulatorCliOptions) => {
-      const options = emulatorOptionsFromCli(opts);
+    .action(async (opts: EmulatorCliOptions, cmd: Command) => {
+      // --rate-limits is also a global option; whichever level parsed it, it applies here.
+      const global = cmd.optsWithGlobals() as { rateLimits?: string };
+      const options = emulatorOptionsFromCli({
+        ...opts,
+        rateLimits: opts.rateLimits ?? global.rateLimits ?? "real",
+      });
       const started = Date.now();
       const emu = await startEmulator(options);
       ctx.output.out(`listening on ${emu.url}`);

@@ -54,7 +54,7 @@ const MESSAGE_RENDER: RenderOptions = {
 const MESSAGE_CHANNEL: Record<string, string> = {
   "send-email": "email",
   "send-sms": "sms",
-  "send-push-notification": "push",
+  "send-mobile-push": "push",
   "send-internal-alert": "internal_alert",
   "send-whatsapp": "whatsapp",
 };
@@ -123,10 +123,18 @@ export function flowHandlers(store: EmulatorStore): Record<string, Handler> {
     });
 
   /** The flow's full definition: stored triggers etc. plus its actions in order. */
-  const definitionOf = (flow: ResourceRow): Json => ({
-    ...asObject(flow.attributes.definition),
-    actions: actionsOf(flow).map((a) => a.attributes.definition),
-  });
+  const definitionOf = (flow: ResourceRow): Json => {
+    const stored = asObject(flow.attributes.definition);
+    const actions = actionsOf(flow);
+    return {
+      triggers: [],
+      profile_filter: null,
+      ...stored,
+      actions: actions.map((a) => a.attributes.definition),
+      entry_action_id:
+        typeof stored.entry_action_id === "string" ? stored.entry_action_id : (actions[0]?.id ?? null),
+    };
+  };
 
   const renderFlow = (req: EmuRequest, flow: ResourceRow, withDefinition = false): Resource => {
     const { definition: _def, ...attrs } = flow.attributes;
@@ -365,6 +373,9 @@ export function flowHandlers(store: EmulatorStore): Record<string, Handler> {
         });
       const { temporary_id: _tmp, ...rest } = def;
       const next: Json = { ...stored, ...rest, id: a.id };
+      // `data` is merged member by member (an edit of the message keeps the action's status).
+      if (rest.data && typeof rest.data === "object" && stored.data && typeof stored.data === "object")
+        next.data = { ...asObject(stored.data), ...asObject(rest.data) };
       const prevMessage = asObject(asObject(stored.data).message);
       const newData = asObject(next.data);
       if (newData.message && typeof newData.message === "object" && typeof prevMessage.id === "string")

@@ -26,6 +26,14 @@ const FORMATS: Record<string, string> = {
   heic: "heic",
 };
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function renderImage(req: EmuRequest, row: ResourceRow): Resource {
   return renderRow(req, "image", row, IMAGE_RENDER);
 }
@@ -80,9 +88,7 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
       if (dataUri) {
         format = formatFrom(dataUri[1] ?? "");
         const payload = dataUri[3] ?? "";
-        size = dataUri[2]
-          ? Buffer.from(payload, "base64").length
-          : Buffer.byteLength(decodeURIComponent(payload));
+        size = dataUri[2] ? Buffer.from(payload, "base64").length : Buffer.byteLength(safeDecode(payload));
         imageUrl = `${req.origin}/images/${id}`;
       } else {
         let parsed: URL;
@@ -103,7 +109,7 @@ export function imageHandlers(store: EmulatorStore): Record<string, Handler> {
           ? a.name
           : dataUri
             ? `image-${id}`
-            : decodeURIComponent(new URL(url).pathname.split("/").pop() || `image-${id}`);
+            : safeDecode(new URL(url).pathname.split("/").pop() || `image-${id}`);
       const row = store.images.insert({
         id,
         attributes: {

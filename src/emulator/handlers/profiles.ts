@@ -21,6 +21,7 @@ import {
   requestFilter,
   requestSort,
   type SortSpec,
+  selfLink,
   sparseAttributes,
 } from "../jsonapi.js";
 import { bodyData, collection, identifiers, isoOrNull, single } from "../render.js";
@@ -446,6 +447,33 @@ export function renderProfile(req: EmuRequest, p: ProfileRecord, options: Profil
     links: { self },
   };
 }
+
+/** The default rendering as UTF-8 JSON, cached on the record while its revision, `updated` and the origin match. */
+function cachedProfileJson(store: EmulatorStore, req: EmuRequest, p: ProfileRecord): Buffer {
+  const rev = p.rev ?? 0;
+  const hit = p.rendered;
+  if (
+    hit &&
+    hit.rev === rev &&
+    hit.updated === p.updated &&
+    hit.lastEvent === p.last_event_date &&
+    hit.origin === req.origin
+  )
+    return hit.bytes;
+  const bytes = Buffer.from(JSON.stringify(renderProfile(req, p, { relationships: PROFILE_RELS_CONV })));
+  const profiles = store.profiles;
+  if (hit) profiles.renderCacheBytes -= hit.bytes.length;
+  if (profiles.renderCacheBytes + bytes.length <= profiles.renderCacheLimit) {
+    p.rendered = { rev, updated: p.updated, lastEvent: p.last_event_date, origin: req.origin, bytes };
+    profiles.renderCacheBytes += bytes.length;
+  } else {
+    p.rendered = undefined;
+  }
+  return bytes;
+}
+
+const COMMA = Buffer.from(",");
+const DATA_OPEN = Buffer.from('{"data":[');
 
 function relLinks(self: string, names: readonly string[], data?: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
@@ -955,6 +983,18 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
     get_profiles: (req) => {
       const conds = normalizeConditions(requestFilter(req));
       const page = profilePage(store, req, conds, profilesSort(req), pageSize(req));
+      if (!req.query.has("fields[profile]") && !req.query.has("additional-fields[profile]")) {
+        // The default rendering is the hot path of every extract: serve cached JSON fragments.
+        const links: Record<string, string> = { self: selfLink(req) };
+        if (page.next) links.next = page.next;
+        const chunks: Buffer[] = [DATA_OPEN];
+        page.rows.forEach((p, i) => {
+          if (i > 0) chunks.push(COMMA);
+          chunks.push(cachedProfileJson(store, req, p));
+        });
+        chunks.push(Buffer.from(`],"links":${JSON.stringify(links)}}`));
+        return { status: 200, raw: chunks };
+      }
       return collection(
         req,
         page.rows.map((p) => renderProfile(req, p, { relationships: PROFILE_RELS_CONV })),

@@ -87,7 +87,13 @@ export function catalogModel(): CatalogModel {
 }
 
 /** Inserts catalog categories, items and variants (ids in Klaviyo's compound format). */
-export function seedCatalog(store: EmulatorStore, model: CatalogModel, rng: Rng, start: number, now: number): void {
+export function seedCatalog(
+  store: EmulatorStore,
+  model: CatalogModel,
+  rng: Rng,
+  start: number,
+  now: number,
+): void {
   const categoryItems = new Map<string, string[]>();
   const categoryId = (name: string) => {
     const c = CATEGORIES.find((x) => x.name === name) as { key: string };

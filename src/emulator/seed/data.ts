@@ -66,7 +66,13 @@ export const COMPANIES = [
   { name: "Stark Home Goods", domain: "starkhome.example" },
   { name: "Wayne Interiors", domain: "wayne-interiors.example" },
 ] as const;
-export const TITLES = ["Buyer", "Purchasing Manager", "Store Owner", "Merchandiser", "Operations Lead"] as const;
+export const TITLES = [
+  "Buyer",
+  "Purchasing Manager",
+  "Store Owner",
+  "Merchandiser",
+  "Operations Lead",
+] as const;
 
 export interface City {
   city: string;
@@ -306,7 +312,14 @@ export const PUSH_MESSAGES = [
 export const EMAIL_CLIENTS = ["Apple Mail", "Gmail", "Outlook", "Yahoo Mail", "Samsung Email"] as const;
 export const BROWSERS = ["Chrome", "Safari", "Firefox", "Edge", "Samsung Internet"] as const;
 export const OPERATING_SYSTEMS = ["iOS", "Android", "macOS", "Windows"] as const;
-export const PAGES = ["/", "/collections/new", "/collections/sale", "/pages/about", "/cart", "/account"] as const;
+export const PAGES = [
+  "/",
+  "/collections/new",
+  "/collections/sale",
+  "/pages/about",
+  "/cart",
+  "/account",
+] as const;
 
 export const STORE_URL = "https://emulated-store.test";
 export const SENDER_EMAIL = "hello@emulated-store.test";

@@ -7,7 +7,15 @@
 import { iso } from "../store/ids.js";
 import type { EmulatorStore, ResourceRow } from "../store/store.js";
 import type { CatalogModel } from "./catalog.js";
-import { EMAIL_THEMES, PUSH_MESSAGES, SEASONAL_CAMPAIGNS, SENDER_EMAIL, SENDER_NAME, SMS_BODIES, STORE_URL } from "./data.js";
+import {
+  EMAIL_THEMES,
+  PUSH_MESSAGES,
+  SEASONAL_CAMPAIGNS,
+  SENDER_EMAIL,
+  SENDER_NAME,
+  SMS_BODIES,
+  STORE_URL,
+} from "./data.js";
 import { DISCOUNTS } from "./events.js";
 import {
   ACTIVE_ON_SITE,
@@ -109,7 +117,11 @@ export function planCampaigns(rng: Rng, catalog: CatalogModel, start: number, no
     }
   }
   // SMS roughly every two months, push every four.
-  for (let t = sendAt(start + 20 * DAY) + 2 * HOUR; t < now - DAY; t = sendAt(t + rng.between(45, 65) * DAY) + 2 * HOUR) {
+  for (
+    let t = sendAt(start + 20 * DAY) + 2 * HOUR;
+    t < now - DAY;
+    t = sendAt(t + rng.between(45, 65) * DAY) + 2 * HOUR
+  ) {
     plans.push({
       channel: "sms",
       name: label("SMS Flash Sale", t),
@@ -122,7 +134,11 @@ export function planCampaigns(rng: Rng, catalog: CatalogModel, start: number, no
       tags: ["Promotional", "SMS"],
     });
   }
-  for (let t = sendAt(start + 35 * DAY) + 4 * HOUR; t < now - DAY; t = sendAt(t + rng.between(100, 130) * DAY) + 4 * HOUR) {
+  for (
+    let t = sendAt(start + 35 * DAY) + 4 * HOUR;
+    t < now - DAY;
+    t = sendAt(t + rng.between(100, 130) * DAY) + 4 * HOUR
+  ) {
     const [title, body] = rng.pick(PUSH_MESSAGES);
     plans.push({
       channel: "mobile_push",
@@ -141,13 +157,83 @@ export function planCampaigns(rng: Rng, catalog: CatalogModel, start: number, no
   for (const p of plans) if (rng.chance(0.04)) p.status = "Cancelled";
   const future = (days: number) => sendAt(now + days * DAY);
   const upcoming: CampaignPlan[] = [
-    { channel: "email", name: label("New Arrivals", future(3)), subject: "First look: new arrivals", preview: "See them before anyone else.", body: "", time: future(3), status: "Scheduled", audience: "newsletter", tags: ["Newsletter", "Email"] },
-    { channel: "email", name: label("Weekend Sale", future(10)), subject: "This weekend only: 20% off everything", preview: "Use code WEEKEND20.", body: "", time: future(10), status: "Scheduled", audience: "newsletter", tags: ["Promotional", "Email"] },
-    { channel: "sms", name: label("SMS Flash Sale", future(5)), subject: "", preview: "", body: (SMS_BODIES[0] as string).replace("{url}", "emu.st/s/x7Kq"), time: future(5), status: "Scheduled", audience: "sms", tags: ["Promotional", "SMS"] },
-    { channel: "email", name: "Spring Lookbook (draft)", subject: "The spring lookbook", preview: "Ten looks we love.", body: "", time: null, status: "Draft", audience: "newsletter", tags: ["Newsletter", "Email"] },
-    { channel: "email", name: "Loyalty Program Launch (draft)", subject: "Introducing rewards", preview: "Earn points on every order.", body: "", time: null, status: "Draft", audience: "vip", tags: ["Promotional", "Email"] },
-    { channel: "sms", name: "SMS Restock (draft)", subject: "", preview: "", body: "Emulated Store: Your favourites are back in stock! emu.st/s/x7Kq", time: null, status: "Draft", audience: "sms", tags: ["SMS"] },
-    { channel: "mobile_push", name: "Push: App Exclusive (draft)", subject: "App exclusive", preview: "", body: "Members get 15% off in the app today.", time: null, status: "Draft", audience: "engaged", tags: ["Push"] },
+    {
+      channel: "email",
+      name: label("New Arrivals", future(3)),
+      subject: "First look: new arrivals",
+      preview: "See them before anyone else.",
+      body: "",
+      time: future(3),
+      status: "Scheduled",
+      audience: "newsletter",
+      tags: ["Newsletter", "Email"],
+    },
+    {
+      channel: "email",
+      name: label("Weekend Sale", future(10)),
+      subject: "This weekend only: 20% off everything",
+      preview: "Use code WEEKEND20.",
+      body: "",
+      time: future(10),
+      status: "Scheduled",
+      audience: "newsletter",
+      tags: ["Promotional", "Email"],
+    },
+    {
+      channel: "sms",
+      name: label("SMS Flash Sale", future(5)),
+      subject: "",
+      preview: "",
+      body: (SMS_BODIES[0] as string).replace("{url}", "emu.st/s/x7Kq"),
+      time: future(5),
+      status: "Scheduled",
+      audience: "sms",
+      tags: ["Promotional", "SMS"],
+    },
+    {
+      channel: "email",
+      name: "Spring Lookbook (draft)",
+      subject: "The spring lookbook",
+      preview: "Ten looks we love.",
+      body: "",
+      time: null,
+      status: "Draft",
+      audience: "newsletter",
+      tags: ["Newsletter", "Email"],
+    },
+    {
+      channel: "email",
+      name: "Loyalty Program Launch (draft)",
+      subject: "Introducing rewards",
+      preview: "Earn points on every order.",
+      body: "",
+      time: null,
+      status: "Draft",
+      audience: "vip",
+      tags: ["Promotional", "Email"],
+    },
+    {
+      channel: "sms",
+      name: "SMS Restock (draft)",
+      subject: "",
+      preview: "",
+      body: "Emulated Store: Your favourites are back in stock! emu.st/s/x7Kq",
+      time: null,
+      status: "Draft",
+      audience: "sms",
+      tags: ["SMS"],
+    },
+    {
+      channel: "mobile_push",
+      name: "Push: App Exclusive (draft)",
+      subject: "App exclusive",
+      preview: "",
+      body: "Members get 15% off in the app today.",
+      time: null,
+      status: "Draft",
+      audience: "engaged",
+      tags: ["Push"],
+    },
   ];
   return [...plans, ...upcoming];
 }
@@ -230,7 +316,15 @@ export function flowEmailsOf(): EmailSend[] {
   return out;
 }
 
-export type ListKey = "newsletter" | "sms" | "vip" | "winback" | "earlyAccess" | "test" | "wholesale" | "preview";
+export type ListKey =
+  | "newsletter"
+  | "sms"
+  | "vip"
+  | "winback"
+  | "earlyAccess"
+  | "test"
+  | "wholesale"
+  | "preview";
 export type SegmentKey = "engaged" | "repeat" | "lapsed" | "never" | "highValue" | "vipMembers" | "unengaged";
 
 export interface Marketing {
@@ -372,11 +466,18 @@ export function seedMarketing(
     {
       key: "engaged",
       name: "Engaged (last 90 days)",
-      groups: [[metricCondition(opened, count(1), lastDays(90)), metricCondition(clicked, count(1), lastDays(90))]],
+      groups: [
+        [metricCondition(opened, count(1), lastDays(90)), metricCondition(clicked, count(1), lastDays(90))],
+      ],
       starred: true,
       tags: ["Retention"],
     },
-    { key: "repeat", name: "Repeat Customers", groups: [[metricCondition(placed, count(2), ALLTIME)]], tags: ["Retention"] },
+    {
+      key: "repeat",
+      name: "Repeat Customers",
+      groups: [[metricCondition(placed, count(2), ALLTIME)]],
+      tags: ["Retention"],
+    },
     {
       key: "lapsed",
       name: "Lapsed Customers (180 days)",
@@ -402,7 +503,16 @@ export function seedMarketing(
     {
       key: "vipMembers",
       name: "VIP List Members",
-      groups: [[{ type: "profile-group-membership", is_member: true, group_ids: [lists.vip], timeframe_filter: null }]],
+      groups: [
+        [
+          {
+            type: "profile-group-membership",
+            is_member: true,
+            group_ids: [lists.vip],
+            timeframe_filter: null,
+          },
+        ],
+      ],
       tags: [],
     },
     {
@@ -459,7 +569,13 @@ export function seedMarketing(
 
   // Templates: a few campaign bases, then one per flow email.
   const templates: string[] = [];
-  const addTemplate = (name: string, title: string, preview: string, created: number, editor = "CODE"): string => {
+  const addTemplate = (
+    name: string,
+    title: string,
+    preview: string,
+    created: number,
+    editor = "CODE",
+  ): string => {
     const id = ids.short();
     store.templates.insert({
       id,
@@ -481,7 +597,15 @@ export function seedMarketing(
     ["Product Spotlight", "Meet our latest favourite"],
     ["Holiday Gift Guide", "Gifts they'll love"],
   ] as const) {
-    templates.push(addTemplate(name, title, "News, new arrivals and offers.", start - rng.between(5, 60) * DAY, "USER_DRAGGABLE"));
+    templates.push(
+      addTemplate(
+        name,
+        title,
+        "News, new arrivals and offers.",
+        start - rng.between(5, 60) * DAY,
+        "USER_DRAGGABLE",
+      ),
+    );
   }
 
   // Campaigns and their messages.
@@ -501,7 +625,8 @@ export function seedMarketing(
   let smsWithImage = false;
   for (const p of plans) {
     const created = p.time === null ? now - rng.between(1, 20) * DAY : p.time - rng.between(2, 9) * DAY;
-    const updated = p.time === null ? betweenTimes(created, now) : Math.min(now, p.time + rng.between(0, 3) * HOUR);
+    const updated =
+      p.time === null ? betweenTimes(created, now) : Math.min(now, p.time + rng.between(0, 3) * HOUR);
     const campaignId = ids.ulid(created);
     const messageId = ids.ulid(created + 1000);
     const sent = p.status === "Sent" || p.status === "Cancelled";
@@ -545,7 +670,11 @@ export function seedMarketing(
       relationships: { "campaign-messages": [messageId], tags },
     });
     let definition: Record<string, unknown>;
-    const relationships: Record<string, string | string[] | null> = { campaign: campaignId, template: null, image: null };
+    const relationships: Record<string, string | string[] | null> = {
+      campaign: campaignId,
+      template: null,
+      image: null,
+    };
     if (p.channel === "email") {
       definition = {
         channel: "email",
@@ -567,7 +696,12 @@ export function seedMarketing(
       definition = {
         channel: "sms",
         content: { body: p.body, media_url: image ? `${STORE_URL}/cdn/images/hero-new-arrivals.jpg` : null },
-        render_options: { shorten_links: true, add_org_prefix: true, add_info_link: true, add_opt_out_language: false },
+        render_options: {
+          shorten_links: true,
+          add_org_prefix: true,
+          add_info_link: true,
+          add_opt_out_language: false,
+        },
       };
       if (image) relationships.image = imageIds[0] as string;
     } else {
@@ -601,7 +735,10 @@ export function seedMarketing(
     const flowId = ids.short();
     const created = start + rng.between(3, 120) * DAY;
     const updated = betweenTimes(created, now);
-    const actionIds = f.steps.map(() => String((actionNo += rng.between(1, 9))));
+    const actionIds = f.steps.map(() => {
+      actionNo += rng.between(1, 9);
+      return String(actionNo);
+    });
     f.steps.forEach((step, i) => {
       const actionId = actionIds[i] as string;
       const next = actionIds[i + 1] ?? null;
@@ -609,7 +746,12 @@ export function seedMarketing(
       const messageIds: string[] = [];
       let definition: Record<string, unknown>;
       if (step.delay) {
-        definition = { id: actionId, type: "time-delay", links: { next }, data: { unit: step.delay.unit, value: step.delay.value } };
+        definition = {
+          id: actionId,
+          type: "time-delay",
+          links: { next },
+          data: { unit: step.delay.unit, value: step.delay.value },
+        };
       } else {
         const messageId = ids.short();
         messageIds.push(messageId);
@@ -620,7 +762,12 @@ export function seedMarketing(
         if (step.email) {
           channel = "email";
           type = "send-email";
-          templateId = addTemplate(`${f.name}: ${step.email.name}`, step.email.subject, step.email.preview, created);
+          templateId = addTemplate(
+            `${f.name}: ${step.email.name}`,
+            step.email.subject,
+            step.email.preview,
+            created,
+          );
           message = {
             from_email: SENDER_EMAIL,
             from_label: SENDER_NAME,
@@ -638,7 +785,8 @@ export function seedMarketing(
             name: step.email.name,
             id: messageId,
           };
-          if (f.status !== "draft") flowEmails.push({ time: 0, name: f.name, subject: step.email.subject, messageId, flowId });
+          if (f.status !== "draft")
+            flowEmails.push({ time: 0, name: f.name, subject: step.email.subject, messageId, flowId });
         } else if (step.sms) {
           channel = "sms";
           type = "send-sms";

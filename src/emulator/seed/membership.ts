@@ -2,10 +2,11 @@
  * Who belongs to which list and segment (with joined_group_at), derived from each profile's
  * consent and purchase history, and coupon codes handed out to profiles.
  */
+
+import { iso } from "../store/ids.js";
 import type { ProfileRecord } from "../store/profiles.js";
 import type { EmulatorStore } from "../store/store.js";
-import { iso } from "../store/ids.js";
-import type { Marketing } from "./marketing.js";
+import type { ListKey, Marketing, SegmentKey } from "./marketing.js";
 import { type Population, SUBSCRIBED, UNSUBSCRIBED } from "./model.js";
 import { canEmail } from "./people.js";
 import { DAY, HOUR, Rng } from "./random.js";
@@ -15,30 +16,42 @@ const SALT_MEMBERS = 0x3e3b;
 export class Membership {
   private readonly rng: Rng;
   private readonly groups = new Map<string, Map<string, number>>();
+  private readonly lists: Record<ListKey, Map<string, number>>;
+  private readonly segments: Record<SegmentKey, Map<string, number>>;
   private readonly earlyAccessOpened: number;
   private testMembers = 0;
 
   constructor(
     private readonly store: EmulatorStore,
-    private readonly mk: Marketing,
+    mk: Marketing,
     private readonly pop: Population,
     private readonly now: number,
     seed: number,
   ) {
     this.rng = new Rng(seed ^ SALT_MEMBERS);
-    for (const id of [...Object.values(mk.lists), ...Object.values(mk.segments)]) this.groups.set(id, new Map());
+    const group = (id: string) => {
+      const members = new Map<string, number>();
+      this.groups.set(id, members);
+      return members;
+    };
+    this.lists = Object.fromEntries(Object.entries(mk.lists).map(([key, id]) => [key, group(id)])) as Record<
+      ListKey,
+      Map<string, number>
+    >;
+    this.segments = Object.fromEntries(
+      Object.entries(mk.segments).map(([key, id]) => [key, group(id)]),
+    ) as Record<SegmentKey, Map<string, number>>;
     const created = store.lists.get(mk.lists.earlyAccess)?.attributes.created;
     this.earlyAccessOpened = typeof created === "string" ? Date.parse(created) : now;
   }
 
-  private add(groupId: string, profileId: string, at: number): void {
-    this.groups.get(groupId)?.set(profileId, Math.min(this.now, Math.floor(at)));
+  private add(members: Map<string, number>, profileId: string, at: number): void {
+    members.set(profileId, Math.min(this.now, Math.floor(at)));
   }
 
   /** Records the memberships of profile `k` (call in index order). */
   profile(k: number, p: ProfileRecord): void {
-    const { pop, rng, now, mk } = this;
-    const { lists, segments } = mk;
+    const { pop, rng, now, lists, segments } = this;
     const created = pop.created[k] as number;
     const orders = pop.orders[k] as number;
     const spend = pop.spend[k] as number;
@@ -67,7 +80,8 @@ export class Membership {
       this.testMembers++;
       this.add(lists.test, p.id, created + HOUR);
     }
-    if (p.organization !== null && rng.chance(0.6)) this.add(lists.wholesale, p.id, created + rng.next() * 5 * DAY);
+    if (p.organization !== null && rng.chance(0.6))
+      this.add(lists.wholesale, p.id, created + rng.next() * 5 * DAY);
 
     if (lastEngaged > 0 && lastEngaged >= now - 90 * DAY) this.add(segments.engaged, p.id, lastEngaged);
     if (orders >= 2) this.add(segments.repeat, p.id, firstOrder + (lastOrder - firstOrder) / (orders - 1));
@@ -101,13 +115,16 @@ export function seedCouponCodes(
     for (let i = 0; i < perCoupon; i++) {
       const unique = rng.code(12);
       const r = rng.next();
-      const status = profileIds.length === 0 || r < 0.45 ? "UNASSIGNED" : r < 0.8 ? "ASSIGNED_TO_PROFILE" : "USED";
+      const status =
+        profileIds.length === 0 || r < 0.45 ? "UNASSIGNED" : r < 0.8 ? "ASSIGNED_TO_PROFILE" : "USED";
       const profile = status === "UNASSIGNED" ? null : (profileIds[rng.int(profileIds.length)] as string);
       store.couponCodes.insert({
         id: `${coupon}-${unique}`,
         attributes: {
           unique_code: unique,
-          expires_at: rng.chance(0.6) ? null : iso(Math.floor((now + rng.between(-20, 180) * DAY) / 1000) * 1000),
+          expires_at: rng.chance(0.6)
+            ? null
+            : iso(Math.floor((now + rng.between(-20, 180) * DAY) / 1000) * 1000),
           status,
         },
         relationships: { coupon, profile },

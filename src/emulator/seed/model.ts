@@ -14,8 +14,20 @@ export interface MetricSeed {
   integration: { object: "integration"; id: string; key: string; name: string; category: string };
 }
 
-const SHOPIFY = { object: "integration", id: "0eMvjm", key: "shopify", name: "Shopify", category: "eCommerce" } as const;
-const KLAVIYO = { object: "integration", id: "0rG4eQ", key: "klaviyo", name: "Klaviyo", category: "Internal" } as const;
+const SHOPIFY = {
+  object: "integration",
+  id: "0eMvjm",
+  key: "shopify",
+  name: "Shopify",
+  category: "eCommerce",
+} as const;
+const KLAVIYO = {
+  object: "integration",
+  id: "0rG4eQ",
+  key: "klaviyo",
+  name: "Klaviyo",
+  category: "Internal",
+} as const;
 const API = { object: "integration", id: "7FtS4J", key: "api", name: "API", category: "API" } as const;
 
 /** In metric-code order. */

@@ -4,16 +4,21 @@
  * built as one compact ProfileRecord from a PRNG keyed by (seed, index), with repeated strings
  * shared, and inserted in id order so every insert appends.
  */
-import { type ProfileRecord, type ProfileSubscriptions } from "../store/profiles.js";
+import type { ProfileRecord, ProfileSubscriptions } from "../store/profiles.js";
 import type { EmulatorStore } from "../store/store.js";
-import { asciiLower, CATEGORIES, CITIES, COMPANIES, EMAIL_DOMAIN_WEIGHTS, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, STREETS, TITLES } from "./data.js";
 import {
-  NEVER,
-  type Population,
-  SUBSCRIBED,
-  SUPPRESSION_REASONS,
-  UNSUBSCRIBED,
-} from "./model.js";
+  asciiLower,
+  CATEGORIES,
+  CITIES,
+  COMPANIES,
+  EMAIL_DOMAIN_WEIGHTS,
+  EMAIL_DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  STREETS,
+  TITLES,
+} from "./data.js";
+import { NEVER, type Population, SUBSCRIBED, SUPPRESSION_REASONS, UNSUBSCRIBED } from "./model.js";
 import { cumulative, DAY, HOUR, money, Rng } from "./random.js";
 import { Timeline } from "./timeline.js";
 
@@ -26,7 +31,9 @@ const DOMAIN_CUM = cumulative(EMAIL_DOMAIN_WEIGHTS);
 
 /** Fictional phone ranges: NANP `555-0100`–`555-0199` per area code, Ofcom `07700 900000`–`900999`. */
 const AREA_CODES: readonly string[] = [...new Set(CITIES.flatMap((c) => c.areaCodes))];
-const CITY_CODES: readonly (readonly number[])[] = CITIES.map((c) => c.areaCodes.map((a) => AREA_CODES.indexOf(a)));
+const CITY_CODES: readonly (readonly number[])[] = CITIES.map((c) =>
+  c.areaCodes.map((a) => AREA_CODES.indexOf(a)),
+);
 
 function phoneFromSlot(slot: number): string {
   const code = AREA_CODES[Math.floor(slot / 1000)] as string;
@@ -112,7 +119,12 @@ export function canEmail(pop: Population, k: number): boolean {
 }
 
 const EMAIL_METHODS = ["FORM", "FORM", "FORM", "CHECKOUT", "CHECKOUT", "API", "MANUAL_IMPORT"] as const;
-const FORM_DETAILS = ["Welcome popup", "Footer signup form", "Spin-to-win popup", "Exit intent popup"] as const;
+const FORM_DETAILS = [
+  "Welcome popup",
+  "Footer signup form",
+  "Spin-to-win popup",
+  "Exit intent popup",
+] as const;
 const SMS_METHODS = ["FORM", "CHECKOUT", "INBOUND_MESSAGE"] as const;
 const SOURCES = ["Shopify", "Popup Form", "Footer Form", "Checkout", "Import"] as const;
 const CHANNELS = [
@@ -161,7 +173,9 @@ export class ProfileBuilder {
     const slot = pop.phoneSlot[k] as number;
     const phone = slot >= 0 ? phoneFromSlot(slot) : null;
     const externalId =
-      orders > 0 || rng.chance(0.45) || (!email && !phone) ? String(7_100_000_000_000 + k * 1013 + rng.int(1000)) : null;
+      orders > 0 || rng.chance(0.45) || (!email && !phone)
+        ? String(7_100_000_000_000 + k * 1013 + rng.int(1000))
+        : null;
 
     const location = rng.chance(0.85)
       ? {
@@ -188,14 +202,24 @@ export class ProfileBuilder {
       subscriptions.sms.consentAt ?? 0,
     );
 
-    const tier = spend >= 1000 ? "Platinum" : spend >= 500 ? "Gold" : spend >= 150 ? "Silver" : orders > 0 ? "Bronze" : "Member";
+    const tier =
+      spend >= 1000
+        ? "Platinum"
+        : spend >= 500
+          ? "Gold"
+          : spend >= 150
+            ? "Silver"
+            : orders > 0
+              ? "Bronze"
+              : "Member";
     const properties: Record<string, unknown> = {
       loyalty_tier: tier,
       lifetime_value: money(spend),
       accepts_marketing: pop.email[k] === SUBSCRIBED,
       signup_source: orders > 0 && rng.chance(0.5) ? "Shopify" : rng.pick(SOURCES),
     };
-    if (orders > 0 || rng.chance(0.6)) properties.favourite_category = (rng.pick(CATEGORIES) as { name: string }).name;
+    if (orders > 0 || rng.chance(0.6))
+      properties.favourite_category = (rng.pick(CATEGORIES) as { name: string }).name;
     if (rng.chance(0.55)) properties.birthday = this.birthday(rng.int(49 * 12 * 28));
 
     const lastOrder = pop.lastOrder[k] as number;
@@ -336,10 +360,11 @@ export class ProfileBuilder {
     }
     let suppression: { reason: string; timestamp: number } | null = null;
     if (reason === "UNSUBSCRIBE" && consentAt !== null) suppression = { reason, timestamp: consentAt };
-    else if (reason) suppression = { reason, timestamp: created + Math.floor((0.2 + 0.8 * rng.next()) * span) };
+    else if (reason)
+      suppression = { reason, timestamp: created + Math.floor((0.2 + 0.8 * rng.next()) * span) };
     const listSuppressions: Array<{ listId: string; reason: string; timestamp: number }> = [];
     if (code === UNSUBSCRIBED && this.newsletterId && consentAt !== null && rng.chance(0.3)) {
-      listSuppressions.push({ listId: this.newsletterId, reason: "UNSUBSCRIBE", timestamp: consentAt });
+      listSuppressions.push({ listId: this.newsletterId, reason: "USER_SUPPRESSED", timestamp: consentAt });
     }
     const smsCode = pop.sms[k] as number;
     let smsConsent: "SUBSCRIBED" | "UNSUBSCRIBED" | "NEVER_SUBSCRIBED" = "NEVER_SUBSCRIBED";
@@ -356,7 +381,8 @@ export class ProfileBuilder {
     }
     return {
       email: {
-        consent: code === SUBSCRIBED ? "SUBSCRIBED" : code === UNSUBSCRIBED ? "UNSUBSCRIBED" : "NEVER_SUBSCRIBED",
+        consent:
+          code === SUBSCRIBED ? "SUBSCRIBED" : code === UNSUBSCRIBED ? "UNSUBSCRIBED" : "NEVER_SUBSCRIBED",
         consentAt,
         method,
         methodDetail,

@@ -53,6 +53,10 @@ export interface ProfileRecord {
   /** Predictive analytics, when seeded. */
   predictive?: Record<string, unknown> | null;
   deleted?: boolean;
+  /** Bumped on every change made through `ProfileStore.mutate` (render caches key on it). */
+  rev?: number;
+  /** The default JSON rendering, cached while `rev`, `updated` and the origin are unchanged. */
+  rendered?: { rev: number; updated: number; lastEvent: number | null; origin: string; bytes: Buffer };
 }
 
 export function defaultSubscriptions(): ProfileSubscriptions {
@@ -81,6 +85,9 @@ export class ProfileStore {
   private readonly byPhone = new Map<string, ProfileRecord>();
   private readonly byExternal = new Map<string, ProfileRecord>();
   private deletedCount = 0;
+  /** Bytes held in `rendered` caches; caching stops at `renderCacheLimit` so memory stays bounded. */
+  renderCacheBytes = 0;
+  renderCacheLimit = 512 * 1024 * 1024;
 
   get size(): number {
     return this.byId.size;
@@ -162,6 +169,7 @@ export class ProfileStore {
   mutate(p: ProfileRecord, change: (p: ProfileRecord) => void): void {
     this.unindex(p);
     change(p);
+    p.rev = (p.rev ?? 0) + 1;
     this.index(p);
   }
 
@@ -184,6 +192,7 @@ export class ProfileStore {
     this.byPhone.clear();
     this.byExternal.clear();
     this.deletedCount = 0;
+    this.renderCacheBytes = 0;
   }
 
   private lowerBound(id: string): number {

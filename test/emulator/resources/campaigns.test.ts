@@ -32,7 +32,9 @@ function emailCampaign(name: string, extra: Partial<BodyOf<"create_campaign">["d
           data: [
             {
               type: "campaign-message",
-              attributes: { definition: { channel: "email", label: `${name} email`, content: { subject: "Hello" } } },
+              attributes: {
+                definition: { channel: "email", label: `${name} email`, content: { subject: "Hello" } },
+              },
             },
           ],
         },
@@ -51,7 +53,12 @@ function smsCampaign(name: string): BodyOf<"create_campaign"> {
         name,
         audiences: { included: ["SEG001"] },
         "campaign-messages": {
-          data: [{ type: "campaign-message", attributes: { definition: { channel: "sms", content: { body: "Hi" } } } }],
+          data: [
+            {
+              type: "campaign-message",
+              attributes: { definition: { channel: "sms", content: { body: "Hi" } } },
+            },
+          ],
         },
       },
     },
@@ -119,7 +126,9 @@ describe("emulated campaigns", () => {
     expect(updated.data.attributes.name).toBe("Spring Sale 2026");
     expect(updated.data.attributes.send_time).toBe("2026-03-01T09:00:00+00:00");
     const badAudience = await failure<ValidationError>(
-      c.campaigns.update(id, { data: { type: "campaign", id, attributes: { audiences: { included: ["NOPE"] } } } }),
+      c.campaigns.update(id, {
+        data: { type: "campaign", id, attributes: { audiences: { included: ["NOPE"] } } },
+      }),
     );
     expect(badAudience.pointer).toBe("/data/attributes/audiences/included/0");
 
@@ -132,12 +141,18 @@ describe("emulated campaigns", () => {
 
     await c.campaigns.delete(clone.data.id);
     await expect(c.campaigns.get(clone.data.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(c.campaigns.getMessage(cloneMessages.data[0]?.id ?? "")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(c.campaigns.getMessage(cloneMessages.data[0]?.id ?? "")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     const noMessages = await failure<ValidationError>(
       c.campaigns.create({
         data: {
           type: "campaign",
-          attributes: { name: "Empty", audiences: { included: ["LIST01"] }, "campaign-messages": { data: [] } },
+          attributes: {
+            name: "Empty",
+            audiences: { included: ["LIST01"] },
+            "campaign-messages": { data: [] },
+          },
         },
       }),
     );
@@ -150,7 +165,10 @@ describe("emulated campaigns", () => {
     const c = emu.client();
     const campaign = await c.campaigns.create(emailCampaign("Launch"));
     const id = campaign.data.id;
-    const messages = await c.campaigns.messages(id, { include: ["campaign"] }).pages().next();
+    const messages = await c.campaigns
+      .messages(id, { include: ["campaign"] })
+      .pages()
+      .next();
     const page = messages.value;
     const messageId = page?.data[0]?.id ?? "";
     expect(page?.included[0]).toMatchObject({ type: "campaign", id });
@@ -159,7 +177,9 @@ describe("emulated campaigns", () => {
       data: {
         type: "campaign-message",
         id: messageId,
-        attributes: { definition: { channel: "email", content: { subject: "Launch day", preview_text: "It's here" } } },
+        attributes: {
+          definition: { channel: "email", content: { subject: "Launch day", preview_text: "It's here" } },
+        },
       },
     });
     expect(msg.data.attributes.definition).toMatchObject({

@@ -33,7 +33,10 @@ function event(
 }
 
 function bulk(
-  groups: Array<{ profile: Record<string, string>; events: Array<{ metric: string } & Partial<Omit<EventAttrs, "metric" | "profile">>> }>,
+  groups: Array<{
+    profile: Record<string, string>;
+    events: Array<{ metric: string } & Partial<Omit<EventAttrs, "metric" | "profile">>>;
+  }>,
 ): BulkBody {
   return {
     data: {
@@ -73,7 +76,12 @@ describe("emulated events: create", () => {
       event(
         "Placed Order",
         { email: "Ada@Example.com", first_name: "Ada" },
-        { time: "2026-01-10T08:30:15.789Z", value: 42.5, value_currency: "USD", properties: { items: ["a", "b"] } },
+        {
+          time: "2026-01-10T08:30:15.789Z",
+          value: 42.5,
+          value_currency: "USD",
+          properties: { items: ["a", "b"] },
+        },
       ),
     );
     expect(res).toBeUndefined();
@@ -112,7 +120,9 @@ describe("emulated events: create", () => {
     expect(pid.data).toEqual({ type: "profile", id: profile?.id });
 
     await expect(c.events.get("NOPE")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(c.call("get_metric_for_event", { path: { id: "NOPE" } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(c.call("get_metric_for_event", { path: { id: "NOPE" } })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("finds existing profiles by any identifier and defaults the time to now", async () => {
@@ -167,10 +177,15 @@ describe("emulated events: create", () => {
       [event("M", who, { time: "1999-12-31T23:59:59Z" }), "/data/attributes/time"],
       [event("M", who, { time: iso(T0 + 366 * 24 * 3600 * 1000) }), "/data/attributes/time"],
       [
-        event("M", who, { properties: Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`p${i}`, i])) }),
+        event("M", who, {
+          properties: Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`p${i}`, i])),
+        }),
         "/data/attributes/properties",
       ],
-      [event("M", who, { properties: { big: "x".repeat(100 * 1024 + 1) } }), "/data/attributes/properties/big"],
+      [
+        event("M", who, { properties: { big: "x".repeat(100 * 1024 + 1) } }),
+        "/data/attributes/properties/big",
+      ],
       [
         event("M", who, { properties: { list: Array.from({ length: 4001 }, () => 1) } }),
         "/data/attributes/properties/list",
@@ -274,7 +289,9 @@ describe("emulated events: bulk create", () => {
       { profile: { email: "t@example.com" }, events: [{ metric: "M", time: "1990-01-01T00:00:00Z" }] },
     ]);
     const err3 = await failure<ValidationError>(c.events.bulkCreate(badTime));
-    expect(err3.pointer).toBe("/data/attributes/events-bulk-create/data/0/attributes/events/data/0/attributes/time");
+    expect(err3.pointer).toBe(
+      "/data/attributes/events-bulk-create/data/0/attributes/events/data/0/attributes/time",
+    );
     expect(emu.store.events.size).toBe(0);
     expect(emu.store.profiles.size).toBe(0);
     expect(emu.store.metrics.size).toBe(0);
@@ -362,7 +379,9 @@ describe("emulated events: reading", () => {
       })
       .toArray();
     expect(ks(mine)).toEqual([58, 52, 46, 40, 34, 28, 22, 16, 10, 4]);
-    const none = await c.events.list({ filter: `greater-than(datetime,${to}),less-than(datetime,${from})` }).toArray();
+    const none = await c.events
+      .list({ filter: `greater-than(datetime,${to}),less-than(datetime,${from})` })
+      .toArray();
     expect(none).toEqual([]);
   });
 
@@ -376,9 +395,15 @@ describe("emulated events: reading", () => {
     for await (const page of c.events.list({ "page[size]": 9 }).pages()) {
       seen.push(...ks(page.data));
       // A late event in the past (already walked) and one in the future (still ahead).
-      await c.events.create(event("Late", { email: "late@example.com" }, { time: iso(T0), properties: { k: 1000 + n } }));
       await c.events.create(
-        event("Late", { email: "late@example.com" }, { time: iso(T0 + 3_000_000 + n * 1000), properties: { k: 2000 + n } }),
+        event("Late", { email: "late@example.com" }, { time: iso(T0), properties: { k: 1000 + n } }),
+      );
+      await c.events.create(
+        event(
+          "Late",
+          { email: "late@example.com" },
+          { time: iso(T0 + 3_000_000 + n * 1000), properties: { k: 2000 + n } },
+        ),
       );
       n++;
     }
@@ -456,7 +481,9 @@ describe("emulated events: reading", () => {
     const oneProfile = await c.events
       .list({ filter: `equals(profile_id,'${profileIds[7]}')`, "page[size]": 5 })
       .first();
-    expect(oneProfile.data.map((e) => e.attributes.event_properties?.seeded)).toEqual([7, 1007, 2007, 3007, 4007]);
+    expect(oneProfile.data.map((e) => e.attributes.event_properties?.seeded)).toEqual([
+      7, 1007, 2007, 3007, 4007,
+    ]);
     const seededOne = await c.events.get(newest.data[0]?.id ?? "");
     expect(seededOne.data.attributes.datetime).toBe(iso(start + (N - 1) * 5000));
     expect(Date.now() - t).toBeLessThan(3000);

@@ -36,7 +36,12 @@ function welcomeFlow(name: string, metricId: string, templateId: string): BodyOf
                 },
               },
             },
-            { temporary_id: "delay-1", type: "time-delay", links: { next: "sms-1" }, data: { unit: "days", value: 2 } },
+            {
+              temporary_id: "delay-1",
+              type: "time-delay",
+              links: { next: "sms-1" },
+              data: { unit: "days", value: 2 },
+            },
             {
               temporary_id: "sms-1",
               type: "send-sms",
@@ -57,11 +62,18 @@ describe("emulated flows", () => {
     const c = emu.client();
     const metric = emu.store.metricByName("Placed Order");
     const template = await c.templates.create({
-      data: { type: "template", attributes: { name: "Welcome", editor_type: "CODE", html: "<p>Welcome</p>" } },
+      data: {
+        type: "template",
+        attributes: { name: "Welcome", editor_type: "CODE", html: "<p>Welcome</p>" },
+      },
     });
     const created = await c.flows.create(welcomeFlow("Welcome series", metric.id, template.data.id));
     const flow = created.data;
-    expect(flow.attributes).toMatchObject({ name: "Welcome series", status: "draft", trigger_type: "Metric" });
+    expect(flow.attributes).toMatchObject({
+      name: "Welcome series",
+      status: "draft",
+      trigger_type: "Metric",
+    });
     const def = flow.attributes.definition;
     const actionIds = def?.actions.map((a) => a.id) ?? [];
     expect(actionIds).toHaveLength(3);
@@ -85,7 +97,9 @@ describe("emulated flows", () => {
       "send-sms",
       "send-email",
     ]);
-    const sends = await c.flows.actions(flow.id, { filter: "any(action_type,['send-email','send-sms'])" }).toArray();
+    const sends = await c.flows
+      .actions(flow.id, { filter: "any(action_type,['send-email','send-sms'])" })
+      .toArray();
     expect(sends).toHaveLength(2);
     const actionIdsRel = await c.call("get_action_ids_for_flow", { path: { id: flow.id } });
     expect(actionIdsRel.data.map((r) => r.id).sort()).toEqual([...actionIds].sort());
@@ -101,22 +115,32 @@ describe("emulated flows", () => {
     expect(messages).toHaveLength(1);
     const message = messages[0];
     expect(message?.attributes.channel).toBe("email");
-    const byName = await c.flows.messages(actionIds[0] ?? "", { filter: "starts-with(name,'Welcome')" }).toArray();
+    const byName = await c.flows
+      .messages(actionIds[0] ?? "", { filter: "starts-with(name,'Welcome')" })
+      .toArray();
     expect(byName).toHaveLength(1);
     const messageIds = await c.call("get_message_ids_for_flow_action", { path: { id: actionIds[2] ?? "" } });
     expect(messageIds.data).toHaveLength(1);
     const smsMessage = await c.flows.getMessage(messageIds.data[0]?.id ?? "");
     expect(smsMessage.data.attributes.channel).toBe("sms");
 
-    const withTemplate = await c.flows.getMessage(message?.id ?? "", { include: ["flow-action", "template"] });
+    const withTemplate = await c.flows.getMessage(message?.id ?? "", {
+      include: ["flow-action", "template"],
+    });
     expect(withTemplate.included?.map((r) => r.type).sort()).toEqual(["flow-action", "template"]);
     const actionOfMessage = await c.call("get_action_for_flow_message", { path: { id: message?.id ?? "" } });
     expect(actionOfMessage.data?.id).toBe(actionIds[0]);
-    const actionIdOfMessage = await c.call("get_action_id_for_flow_message", { path: { id: message?.id ?? "" } });
+    const actionIdOfMessage = await c.call("get_action_id_for_flow_message", {
+      path: { id: message?.id ?? "" },
+    });
     expect(actionIdOfMessage.data?.id).toBe(actionIds[0]);
-    const templateOfMessage = await c.call("get_template_for_flow_message", { path: { id: message?.id ?? "" } });
+    const templateOfMessage = await c.call("get_template_for_flow_message", {
+      path: { id: message?.id ?? "" },
+    });
     expect(templateOfMessage.data?.id).toBe(template.data.id);
-    const templateIdOfMessage = await c.call("get_template_id_for_flow_message", { path: { id: message?.id ?? "" } });
+    const templateIdOfMessage = await c.call("get_template_id_for_flow_message", {
+      path: { id: message?.id ?? "" },
+    });
     expect(templateIdOfMessage.data?.id).toBe(template.data.id);
 
     const idBad = welcomeFlow("Bad", metric.id, template.data.id);
@@ -143,7 +167,9 @@ describe("emulated flows", () => {
 
     const filtered = await c.flows.list({ filter: "equals(status,'live')" }).toArray();
     expect(filtered.map((f) => f.id)).toEqual([a.data.id]);
-    const named = await c.flows.list({ filter: "contains(name,'abandon'),equals(trigger_type,'Metric')", sort: "-name" }).toArray();
+    const named = await c.flows
+      .list({ filter: "contains(name,'abandon'),equals(trigger_type,'Metric')", sort: "-name" })
+      .toArray();
     expect(named.map((f) => f.attributes.name)).toEqual(["Browse abandonment", "Abandoned cart"]);
     const paged = await c.flows.list({ "page[size]": 1, sort: "created" }).toArray();
     expect(paged.map((f) => f.id)).toEqual([a.data.id, b.data.id]);
@@ -159,7 +185,10 @@ describe("emulated flows", () => {
         },
       },
     });
-    expect(updated.data.attributes.definition).toMatchObject({ id: delayId, data: { unit: "hours", value: 6 } });
+    expect(updated.data.attributes.definition).toMatchObject({
+      id: delayId,
+      data: { unit: "hours", value: 6 },
+    });
     const smsId = a.data.attributes.definition?.actions[2]?.id ?? "";
     const smsEdit = await c.call("update_flow_action", {
       path: { id: smsId },
@@ -171,8 +200,14 @@ describe("emulated flows", () => {
         },
       },
     });
-    const smsMsgId = (smsEdit.data.attributes.definition as { data: { message: { id: string } } }).data.message.id;
-    expect((await c.flows.getMessage(smsMsgId)).data.attributes.definition).toMatchObject({ body: "Still there?" });
+    const smsMsgId = (smsEdit.data.attributes.definition as { data: { message: { id: string } } }).data
+      .message.id;
+    expect(smsEdit.data.attributes.definition).toMatchObject({
+      data: { status: "live", message: { name: "Nudge" } },
+    });
+    expect((await c.flows.getMessage(smsMsgId)).data.attributes.definition).toMatchObject({
+      body: "Still there?",
+    });
     await c.call("delete_flow_action", { path: { id: delayId } });
     await expect(c.flows.getAction(delayId)).rejects.toBeInstanceOf(NotFoundError);
     expect((await c.flows.actions(a.data.id).toArray()).map((x) => x.id)).not.toContain(delayId);

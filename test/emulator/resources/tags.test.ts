@@ -12,9 +12,20 @@ afterEach(async () => {
 
 function seedTargets(store: EmulatorStore): void {
   const now = "2026-01-01T00:00:00+00:00";
-  for (const id of ["LIST01", "LIST02"]) store.lists.insert({ id, attributes: { name: id, created: now, updated: now } });
+  for (const id of ["LIST01", "LIST02"])
+    store.lists.insert({ id, attributes: { name: id, created: now, updated: now } });
   store.segments.insert({ id: "SEG001", attributes: { name: "Engaged", created: now, updated: now } });
-  store.flows.insert({ id: "FLOW01", attributes: { name: "Welcome", status: "draft", archived: false, created: now, updated: now, trigger_type: "Metric" } });
+  store.flows.insert({
+    id: "FLOW01",
+    attributes: {
+      name: "Welcome",
+      status: "draft",
+      archived: false,
+      created: now,
+      updated: now,
+      trigger_type: "Metric",
+    },
+  });
   store.campaigns.insert({ id: "CAMP01", attributes: { name: "Sale", status: "Draft" } });
 }
 
@@ -24,7 +35,8 @@ describe("emulated tags and tag groups", () => {
     const c = emu.client();
     const names = ["Holiday", "Black Friday", "Welcome", "Winback"];
     const ids: string[] = [];
-    for (const name of names) ids.push((await c.tags.create({ data: { type: "tag", attributes: { name } } })).data.id);
+    for (const name of names)
+      ids.push((await c.tags.create({ data: { type: "tag", attributes: { name } } })).data.id);
     const groups = await c.tagGroups.list().toArray();
     expect(groups.map((g) => g.attributes)).toEqual([{ name: "Default", exclusive: false, default: true }]);
     const defaultId = groups[0]?.id ?? "";
@@ -43,7 +55,9 @@ describe("emulated tags and tag groups", () => {
     const groupId = await c.call("get_tag_group_id_for_tag", { path: { id: ids[0] ?? "" } });
     expect(groupId.data?.id).toBe(defaultId);
 
-    await c.tags.update(ids[0] ?? "", { data: { type: "tag", id: ids[0] ?? "", attributes: { name: "Holidays" } } });
+    await c.tags.update(ids[0] ?? "", {
+      data: { type: "tag", id: ids[0] ?? "", attributes: { name: "Holidays" } },
+    });
     expect((await c.tags.get(ids[0] ?? "")).data.attributes.name).toBe("Holidays");
     const dup = await failure(c.tags.create({ data: { type: "tag", attributes: { name: "welcome" } } }));
     expect(dup).toBeInstanceOf(ConflictError);
@@ -55,7 +69,9 @@ describe("emulated tags and tag groups", () => {
     emu = await startTestEmulator();
     seedTargets(emu.store);
     const c = emu.client();
-    const season = await c.tagGroups.create({ data: { type: "tag-group", attributes: { name: "Season", exclusive: true } } });
+    const season = await c.tagGroups.create({
+      data: { type: "tag-group", attributes: { name: "Season", exclusive: true } },
+    });
     expect(season.data.attributes).toEqual({ name: "Season", exclusive: true, default: false });
     const got = await c.tagGroups.get(season.data.id);
     expect(got.data?.attributes.name).toBe("Season");
@@ -111,8 +127,13 @@ describe("emulated tags and tag groups", () => {
     await c.tags.tagLists(tag, ["LIST01", "LIST02"]);
     await c.tags.tagSegments(tag, ["SEG001"]);
     await c.tags.tagLists(tag, ["LIST01"]); // again: no duplicate
-    const ids = async (op: "get_flow_ids_for_tag" | "get_campaign_ids_for_tag" | "get_list_ids_for_tag" | "get_segment_ids_for_tag") =>
-      (await c.call(op, { path: { id: tag } })).data.map((r) => r.id);
+    const ids = async (
+      op:
+        | "get_flow_ids_for_tag"
+        | "get_campaign_ids_for_tag"
+        | "get_list_ids_for_tag"
+        | "get_segment_ids_for_tag",
+    ) => (await c.call(op, { path: { id: tag } })).data.map((r) => r.id);
     expect(await ids("get_flow_ids_for_tag")).toEqual(["FLOW01"]);
     expect(await ids("get_campaign_ids_for_tag")).toEqual(["CAMP01"]);
     expect(await ids("get_list_ids_for_tag")).toEqual(["LIST01", "LIST02"]);

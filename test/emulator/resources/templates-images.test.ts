@@ -19,7 +19,11 @@ describe("emulated templates", () => {
       const t = await c.templates.create({
         data: {
           type: "template",
-          attributes: { name: `Template ${String(i).padStart(2, "0")}`, editor_type: "CODE", html: `<p>${i}</p>` },
+          attributes: {
+            name: `Template ${String(i).padStart(2, "0")}`,
+            editor_type: "CODE",
+            html: `<p>${i}</p>`,
+          },
         },
       });
       ids.push(t.data.id);
@@ -67,7 +71,9 @@ describe("emulated templates", () => {
       data: { type: "template", id: dnd.data.id, attributes: { name: "Welcome v2", html: "<p>v2</p>" } },
     });
     expect(updated.data.attributes).toMatchObject({ name: "Welcome v2", html: "<p>v2</p>" });
-    const clone = await c.templates.clone({ data: { type: "template", id: dnd.data.id, attributes: { name: "Copy" } } });
+    const clone = await c.templates.clone({
+      data: { type: "template", id: dnd.data.id, attributes: { name: "Copy" } },
+    });
     expect(clone.data.id).not.toBe(dnd.data.id);
     expect(clone.data.attributes).toMatchObject({ name: "Copy", html: "<p>v2</p>" });
 
@@ -97,16 +103,28 @@ describe("emulated images", () => {
     });
     clock.advance(1000);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
-    const uploaded = await c.images.uploadFromFile({ data: png, filename: "logo.png" }, { name: "Logo", hidden: true });
-    expect(uploaded.data.attributes).toMatchObject({ name: "Logo", format: "png", size: png.length, hidden: true });
+    const uploaded = await c.images.uploadFromFile(
+      { data: png, filename: "logo.png" },
+      { name: "Logo", hidden: true },
+    );
+    expect(uploaded.data.attributes).toMatchObject({
+      name: "Logo",
+      format: "png",
+      size: png.length,
+      hidden: true,
+    });
     expect(uploaded.data.attributes.image_url).toBe(`${emu.url}/images/${uploaded.data.id}`);
     clock.advance(1000);
-    const dataUri = await c.images.uploadFromUrl(`data:image/gif;base64,${Buffer.from("GIF89a").toString("base64")}`);
+    const dataUri = await c.images.uploadFromUrl(
+      `data:image/gif;base64,${Buffer.from("GIF89a").toString("base64")}`,
+    );
     expect(dataUri.data.attributes).toMatchObject({ format: "gif", size: 6 });
 
     const all = await c.images.list({ sort: "-updated_at", "page[size]": 2 }).toArray();
     expect(all.map((i) => i.id)).toEqual([dataUri.data.id, uploaded.data.id, fromUrl.data.id]);
-    const visible = await c.images.list({ filter: "equals(hidden,false),any(format,['jpeg','gif'])" }).toArray();
+    const visible = await c.images
+      .list({ filter: "equals(hidden,false),any(format,['jpeg','gif'])" })
+      .toArray();
     expect(visible.map((i) => i.id).sort()).toEqual([fromUrl.data.id, dataUri.data.id].sort());
     const big = await c.images.list({ filter: "greater-than(size,10)" }).toArray();
     expect(big.map((i) => i.id)).toEqual([uploaded.data.id]);
