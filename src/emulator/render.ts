@@ -41,7 +41,8 @@ export function renderRow(req: EmuRequest, type: string, row: ResourceRow, optio
           entry.data = ids.map((id) => ({ type: rel.type, id }));
         } else {
           const id = Array.isArray(stored) ? stored[0] : stored;
-          entry.data = id ? { type: rel.type, id } : null;
+          // The spec's to-one relationship objects do not allow `data: null`: leave it out.
+          if (id) entry.data = { type: rel.type, id };
         }
       }
       rels[name] = entry;

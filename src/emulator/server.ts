@@ -241,6 +241,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     origin: string,
     url: URL,
     raw: Buffer,
+    onOperation: (op: OperationInfo) => void,
   ): Promise<{ res: EmuResponse; op?: OperationInfo }> => {
     const method = (req.method ?? "GET").toUpperCase();
     const match = findOperation(method, url.pathname);
@@ -264,6 +265,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       };
     }
     const op = match.op;
+    // Known from here on, so errors thrown below are still attributed (and validated) per operation.
+    onOperation(op);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
     const principal = authenticate(headers.authorization);
@@ -458,7 +461,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                   ]),
                 };
         } else {
-          const r = await dispatch(req, origin, url, raw);
+          const r = await dispatch(req, origin, url, raw, (o) => {
+            op = o;
+          });
           op = r.op;
           out = r.res;
           if (fault?.kind === "slow") await new Promise((r2) => setTimeout(r2, fault.delayMs ?? 0));

@@ -60,9 +60,9 @@ export class Membership {
     const lastEngaged = pop.lastEngaged[k] as number;
     const email = pop.email[k] as number;
 
-    if (email === SUBSCRIBED || (email === UNSUBSCRIBED && rng.chance(0.4))) {
-      this.add(lists.newsletter, p.id, p.subscriptions.email.consentAt ?? created);
-    }
+    // Unsubscribed profiles often stay on the list (suppressed); they joined when they signed up.
+    if (email === SUBSCRIBED) this.add(lists.newsletter, p.id, p.subscriptions.email.consentAt ?? created);
+    else if (email === UNSUBSCRIBED && rng.chance(0.4)) this.add(lists.newsletter, p.id, created);
     if (pop.sms[k] === SUBSCRIBED) this.add(lists.sms, p.id, p.subscriptions.sms.consentAt ?? created);
     if (orders >= 3 || spend >= 500) {
       const at = firstOrder + (lastOrder - firstOrder) * 0.7 + HOUR;

@@ -19,7 +19,7 @@ import {
   TITLES,
 } from "./data.js";
 import { NEVER, type Population, SUBSCRIBED, SUPPRESSION_REASONS, UNSUBSCRIBED } from "./model.js";
-import { cumulative, DAY, HOUR, money, Rng } from "./random.js";
+import { cumulative, DAY, HOUR, hash2, money, Rng } from "./random.js";
 import { Timeline } from "./timeline.js";
 
 const SALT_PLAN = 0x51a7e;
@@ -59,7 +59,7 @@ export function planPopulation(seed: number, count: number, start: number, now: 
   const timeline = new Timeline(start, now, { growth: 1.5 });
   const at = timeline.cursor();
   const rest = count - imported;
-  const seq = new Rng(seed ^ 0x7e1);
+  const seq = new Rng(hash2(seed, 0x7e1));
   let prev = imported > 0 ? (created[imported - 1] as number) : start;
   for (let j = 0; j < rest; j++) {
     const t = Math.max(prev, Math.floor(at((j + seq.next()) / rest)));

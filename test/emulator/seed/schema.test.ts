@@ -343,6 +343,7 @@ describe("the demo-seeded emulator serves schema-valid collections", () => {
       ["get_catalog_variants"],
       ["get_catalog_categories"],
       ["get_coupons"],
+      ["get_coupon_codes", { filter: "equals(coupon.id,['WELCOME10','VIP25'])" }],
       ["get_images"],
       ["get_profiles", { "additional-fields[profile]": "subscriptions,predictive_analytics" }],
       ["get_events"],
