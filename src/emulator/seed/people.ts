@@ -212,15 +212,22 @@ export class ProfileBuilder {
             : orders > 0
               ? "Bronze"
               : "Member";
-    const properties: Record<string, unknown> = {
-      loyalty_tier: tier,
-      lifetime_value: money(spend),
-      accepts_marketing: pop.email[k] === SUBSCRIBED,
-      signup_source: orders > 0 && rng.chance(0.5) ? "Shopify" : rng.pick(SOURCES),
-    };
-    if (orders > 0 || rng.chance(0.6))
-      properties.favourite_category = (rng.pick(CATEGORIES) as { name: string }).name;
-    if (rng.chance(0.55)) properties.birthday = this.birthday(rng.int(49 * 12 * 28));
+    const loyalty_tier = tier;
+    const lifetime_value = money(spend);
+    const accepts_marketing = pop.email[k] === SUBSCRIBED;
+    const signup_source = orders > 0 && rng.chance(0.5) ? "Shopify" : rng.pick(SOURCES);
+    const favourite_category =
+      orders > 0 || rng.chance(0.6) ? (rng.pick(CATEGORIES) as { name: string }).name : undefined;
+    const birthday = rng.chance(0.55) ? this.birthday(rng.int(49 * 12 * 28)) : undefined;
+    // One literal per shape keeps every key in-object (no out-of-object property arrays).
+    const properties: Record<string, unknown> =
+      favourite_category !== undefined && birthday !== undefined
+        ? { loyalty_tier, lifetime_value, accepts_marketing, signup_source, favourite_category, birthday }
+        : favourite_category !== undefined
+          ? { loyalty_tier, lifetime_value, accepts_marketing, signup_source, favourite_category }
+          : birthday !== undefined
+            ? { loyalty_tier, lifetime_value, accepts_marketing, signup_source, birthday }
+            : { loyalty_tier, lifetime_value, accepts_marketing, signup_source };
 
     const lastOrder = pop.lastOrder[k] as number;
     const lastEvent = pop.lastEvent[k] as number;
