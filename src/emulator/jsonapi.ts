@@ -162,13 +162,45 @@ export function compareValues(a: unknown, b: unknown): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-interface CursorPayload {
-  /** sort key of the last row returned */
+export interface CursorPayload {
+  /** sort key of the boundary row */
   k: unknown;
-  /** id of the last row returned */
+  /** id of the boundary row */
   i: string;
   /** sort spec the cursor belongs to */
   s: string;
+  /** `prev`: the page that ends just before the boundary row (else: the page that starts after it). */
+  d?: "prev";
+}
+
+/**
+ * `links.next` and `links.prev` of a keyset page. `rows` are in the requested order; `more` says
+ * whether rows exist beyond the page in the direction it was read (after it for a forward read,
+ * before it for a `prev` read).
+ */
+export function cursorLinks<R>(
+  req: EmuRequest,
+  sort: SortSpec,
+  rows: readonly R[],
+  keyOf: (r: R) => { k: unknown; i: string },
+  more: boolean,
+  cursor: CursorPayload | undefined,
+): { next?: string; prev?: string } {
+  const s = `${sort.desc ? "-" : ""}${sort.field}`;
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const backward = cursor?.d === "prev";
+  const out: { next?: string; prev?: string } = {};
+  const hasAfter = backward ? true : more;
+  const hasBefore = backward ? more : cursor !== undefined;
+  if (last && hasAfter) out.next = linkWithCursor(req, encodeCursor({ ...keyOf(last), s }));
+  if (first && hasBefore) out.prev = linkWithCursor(req, encodeCursor({ ...keyOf(first), s, d: "prev" }));
+  return out;
+}
+
+/** The sort to scan in: reversed for a `prev` cursor (the rows are then reversed back). */
+export function scanSort(sort: SortSpec, cursor: CursorPayload | undefined): SortSpec {
+  return cursor?.d === "prev" ? { field: sort.field, desc: !sort.desc } : sort;
 }
 
 export function encodeCursor(p: CursorPayload): string {
@@ -246,10 +278,12 @@ export function paginateRows<R extends { id: string }>(
   const sort = requestSort(req, options.defaultSort ?? { field: "id", desc: false });
   const size = options.size ?? pageSize(req);
   const cursor = decodeCursor(req.query.get("page[cursor]"), sort);
+  // A `prev` cursor reads backwards from its boundary; the page is then put back in order.
+  const scan = scanSort(sort, cursor);
   const sortKey = (r: R) => (sort.field === "id" ? r.id : options.get(r, sort.field));
   const cmp = (ka: unknown, ia: string, kb: unknown, ib: string) => {
     const c = compareValues(ka, kb) || (ia < ib ? -1 : ia > ib ? 1 : 0);
-    return sort.desc ? -c : c;
+    return scan.desc ? -c : c;
   };
   const matched: Array<{ r: R; k: unknown }> = [];
   for (const r of rows) {
@@ -260,15 +294,11 @@ export function paginateRows<R extends { id: string }>(
   }
   matched.sort((a, b) => cmp(a.k, a.r.id, b.k, b.r.id));
   const page = matched.slice(0, size);
-  const last = page[page.length - 1];
-  const result: PageResult<R> = { rows: page.map((m) => m.r) };
-  if (matched.length > size && last) {
-    result.next = linkWithCursor(
-      req,
-      encodeCursor({ k: last.k, i: last.r.id, s: `${sort.desc ? "-" : ""}${sort.field}` }),
-    );
-  }
-  return result;
+  if (cursor?.d === "prev") page.reverse();
+  return {
+    rows: page.map((m) => m.r),
+    ...cursorLinks(req, sort, page, (m) => ({ k: m.k, i: m.r.id }), matched.length > size, cursor),
+  };
 }
 
 /** Applies `fields[type]` to an attributes object (dotted names pick nested members). */

@@ -23,13 +23,13 @@ import { createHash } from "node:crypto";
 import type { FilterCondition, FilterScalar } from "../../filter/types.js";
 import {
   additionalField,
+  cursorLinks,
   decodeCursor,
-  encodeCursor,
   includes,
-  linkWithCursor,
   pageSize,
   requestFilter,
   requestSort,
+  scanSort,
   sparseAttributes,
 } from "../jsonapi.js";
 import { accepted, collection, isoOrNull, type Resource, renderRow, single } from "../render.js";
@@ -631,6 +631,8 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
       const sort = requestSort(req, { field: "datetime", desc: false });
       const size = pageSize(req, 200);
       const cursor = decodeCursor(req.query.get("page[cursor]"), sort);
+      // A `prev` cursor scans backwards from its boundary; the page is put back in order below.
+      const direction = scanSort(sort, cursor);
       let after: { datetime: number; id: string } | undefined;
       if (cursor) {
         if (typeof cursor.k !== "number")
@@ -658,7 +660,7 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
           {
             ...(Number.isFinite(q.from) ? { from: q.from } : {}),
             ...(Number.isFinite(q.to) ? { to: q.to } : {}),
-            desc: sort.desc,
+            desc: direction.desc,
             ...(after ? { after } : {}),
           },
           accept,
@@ -669,18 +671,19 @@ export function eventHandlers(store: EmulatorStore): Record<string, Handler> {
         }
       }
       const page = rows.slice(0, size);
-      const last = page[page.length - 1];
-      const next =
-        rows.length > size && last
-          ? linkWithCursor(
-              req,
-              encodeCursor({ k: last.datetime, i: last.id, s: `${sort.desc ? "-" : ""}${sort.field}` }),
-            )
-          : undefined;
+      if (cursor?.d === "prev") page.reverse();
+      const links = cursorLinks(
+        req,
+        sort,
+        page,
+        (e) => ({ k: e.datetime, i: e.id }),
+        rows.length > size,
+        cursor,
+      );
       return collection(
         req,
         page.map((e) => eventResource(req, e)),
-        next ? { next } : {},
+        links,
         includedFor(req, page),
       );
     },

@@ -11,16 +11,16 @@ import type { FilterCondition, FilterScalar } from "../../filter/types.js";
 import {
   additionalField,
   compareValues,
+  cursorLinks,
   decodeCursor,
-  encodeCursor,
   includes,
-  linkWithCursor,
   matchCondition,
   pageSize,
   paginateRows,
   requestFilter,
   requestSort,
   type SortSpec,
+  scanSort,
   selfLink,
   sparseAttributes,
 } from "../jsonapi.js";
@@ -684,6 +684,7 @@ export interface Keyed<R> {
 export interface KeysetPage<R> {
   rows: R[];
   next?: string;
+  prev?: string;
 }
 
 const idCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -707,11 +708,13 @@ export function keysetPage<R>(
   },
 ): KeysetPage<R> {
   const { sort, size } = options;
-  const sortName = `${sort.desc ? "-" : ""}${sort.field}`;
   const cursor = decodeCursor(req.query.get("page[cursor]"), sort);
+  // A `prev` cursor reads backwards from its boundary (ordered sources must be given in that
+  // direction by the caller); the page is put back in the requested order at the end.
+  const scan = scanSort(sort, cursor);
   const cmp = (ak: unknown, ai: string, bk: unknown, bi: string) => {
     const c = compareValues(ak, bk) || idCmp(ai, bi);
-    return sort.desc ? -c : c;
+    return scan.desc ? -c : c;
   };
   const cap = size + 1;
   const buf: Array<Keyed<R>> = [];
@@ -741,11 +744,11 @@ export function keysetPage<R>(
     if (buf.length > cap) buf.pop();
   }
   const page = buf.slice(0, size);
-  const out: KeysetPage<R> = { rows: page.map((k) => k.row) };
-  const last = page[page.length - 1];
-  if (buf.length > size && last)
-    out.next = linkWithCursor(req, encodeCursor({ k: last.key, i: last.id, s: sortName }));
-  return out;
+  if (cursor?.d === "prev") page.reverse();
+  return {
+    rows: page.map((k) => k.row),
+    ...cursorLinks(req, sort, page, (k) => ({ k: k.key, i: k.id }), buf.length > size, cursor),
+  };
 }
 
 /** A page of profiles for GET /api/profiles-like reads. */
@@ -764,15 +767,17 @@ export function profilePage(
   };
   const indexed = indexedProfiles(store, conds);
   if (indexed) return keysetPage(req, indexed, { ...base, key: (p) => profileSortKey(p, sort.field) });
+  const cursor = decodeCursor(req.query.get("page[cursor]"), sort);
+  const scan = scanSort(sort, cursor);
   if (sort.field === "id") {
-    // Id order is the store's order: start right after the cursor's id and stop when full.
-    const after = decodeCursor(req.query.get("page[cursor]"), sort)?.i;
-    const source = sort.desc ? store.profiles.descending(after) : store.profiles.ascending(after);
+    // Id order is the store's order: start right next to the cursor's id and stop when full.
+    const at = cursor?.i;
+    const source = scan.desc ? store.profiles.descending(at) : store.profiles.ascending(at);
     return keysetPage(req, source, { ...base, key: (p) => p.id, ordered: true });
   }
   // Any order: one bounded top-k pass. Scanning in the sort's direction of id (≈ creation) order
   // means most rows are rejected by a single comparison once the buffer is full.
-  const source = sort.desc ? store.profiles.descending() : store.profiles.ascending();
+  const source = scan.desc ? store.profiles.descending() : store.profiles.ascending();
   return keysetPage(req, source, { ...base, key: (p) => profileSortKey(p, sort.field) });
 }
 
@@ -987,6 +992,7 @@ export function profileHandlers(store: EmulatorStore): Record<string, Handler> {
         // The default rendering is the hot path of every extract: serve cached JSON fragments.
         const links: Record<string, string> = { self: selfLink(req) };
         if (page.next) links.next = page.next;
+        if (page.prev) links.prev = page.prev;
         const chunks: Buffer[] = [DATA_OPEN];
         page.rows.forEach((p, i) => {
           if (i > 0) chunks.push(COMMA);
