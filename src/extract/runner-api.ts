@@ -1,0 +1,61 @@
+/** The runner's public surface (implemented in runner.ts), shared with the CLI and the protocol adapters. */
+import type { KlaviyoClient } from "../client/index.js";
+import type { SyncMode, Target } from "./types.js";
+
+export interface StreamSelection {
+  name: string;
+  /** Defaults to the stream's default mode. */
+  mode?: SyncMode;
+  /** First run of an incremental stream reads from here (ISO 8601 date or date-time). */
+  startDate?: string;
+  /** Re-read this far behind the cursor (events), ms. */
+  lookbackMs?: number;
+  /** Opt-in stream options, e.g. `predictive_analytics` for profiles. */
+  options?: string[];
+  /** Table name; defaults to the stream name. */
+  table?: string;
+}
+
+export interface ExtractOptions {
+  client: KlaviyoClient;
+  target: Target;
+  streams: StreamSelection[];
+  /** Streams read at once (default 4); they share the client's one rate budget. */
+  concurrency?: number;
+  /** Rows per committed batch (default: one page). */
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Injectable "now" (the moment the read begins bounds every cursor). */
+  now?: () => Date;
+  /** Events: window length in days (default 7) and windows read at once (default 4). */
+  windowDays?: number;
+  windowConcurrency?: number;
+  /** Memberships: hours between full passes that record removals (default 24; 0 = every run). */
+  fullPassHours?: number;
+  /** Plan only: what would be read, no requests for data, nothing written. */
+  dryRun?: boolean;
+}
+
+export type ProgressEvent =
+  | { type: "stream-start"; stream: string; mode: SyncMode; resumed: boolean; from?: string | null }
+  | { type: "page"; stream: string; rows: number; totalRows: number; pages: number }
+  | { type: "stream-done"; stream: string; rows: number; pages: number; ms: number }
+  | { type: "stream-failed"; stream: string; error: Error; rows: number; pages: number; ms: number };
+
+export interface StreamResult {
+  stream: string;
+  status: "ok" | "failed";
+  mode: SyncMode;
+  rows: number;
+  pages: number;
+  ms: number;
+  error?: Error;
+}
+
+export interface ExtractResult {
+  runId: string;
+  startedAt: Date;
+  results: StreamResult[];
+  /** Plan, for dry runs: per stream the requests it would start with. */
+  plan?: Array<{ stream: string; mode: SyncMode; from: string | null; requests: string[] }>;
+}

@@ -1,0 +1,143 @@
+/**
+ * The shapes extraction is built from: a stream is data (what to read and how it maps to a table),
+ * a target is where rows and state go, and the runner interprets both.
+ */
+import type { OperationKey } from "../client/typed.js";
+
+export type ColumnType = "VARCHAR" | "BIGINT" | "DOUBLE" | "BOOLEAN" | "TIMESTAMPTZ" | "DATE" | "JSON";
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+}
+
+/** Columns every extracted table carries besides the stream's own. */
+export const META_COLUMNS: readonly Column[] = [
+  { name: "_extracted_at", type: "TIMESTAMPTZ" },
+  { name: "_run_id", type: "VARCHAR" },
+];
+
+/** `_deleted_at` for streams whose removals are recorded (memberships). */
+export const DELETED_COLUMN: Column = { name: "_deleted_at", type: "TIMESTAMPTZ" };
+
+export type SyncMode = "full-refresh" | "incremental";
+
+/** One row ready for a target: column name → value (Date for timestamps, objects for JSON). */
+export type Row = Record<string, unknown>;
+
+/** A JSON:API resource as the API returns it. */
+export interface ApiResource {
+  type: string;
+  id: string;
+  attributes?: Record<string, unknown>;
+  relationships?: Record<string, { data?: { type: string; id: string } | Array<{ type: string; id: string }> | null }>;
+}
+
+/**
+ * How a stream reads incrementally: the attribute that orders it, the filter operator the API
+ * allows on it, and whether the API can sort by it.
+ */
+export interface CursorSpec {
+  /** Attribute name in the API (`updated`, `datetime`, `joined_group_at`...). */
+  field: string;
+  /** Column that holds it in the table. */
+  column: string;
+  /** Operator used for the lower bound (`greater-than` or `greater-or-equal`). */
+  lower: "greater-than" | "greater-or-equal";
+  /** Operator for an upper bound at the run's start, when the API allows one. */
+  upper?: "less-than" | "less-or-equal";
+  /** Sort value that reads in cursor order, when the API can sort by it. */
+  sort?: string;
+}
+
+/** A child stream reads once per parent row (e.g. list memberships per list). */
+export interface ParentSpec {
+  /** Stream whose ids are the parents. */
+  stream: string;
+  /** Path parameter name the parent id fills. */
+  param: string;
+  /** Column that records the parent id in the child table. */
+  column: string;
+}
+
+export interface StreamDefinition {
+  name: string;
+  description: string;
+  /** Collection operation read by this stream. */
+  operation: OperationKey;
+  /** Fixed query parameters (e.g. `additional-fields[profile]=subscriptions`). */
+  query?: Record<string, string>;
+  /**
+   * Several sweeps with different fixed filters (e.g. campaigns once per channel), each with its
+   * own cursor position.
+   */
+  partitions?: Array<{ key: string; filter: string }>;
+  parent?: ParentSpec;
+  primaryKey: string[];
+  cursor?: CursorSpec;
+  defaultMode: SyncMode;
+  /** Page size to request (the operation's maximum unless it misbehaves). */
+  pageSize?: number;
+  /** The stream's own columns (without the meta columns). */
+  columns: Column[];
+  /** Turns one API resource (and its page's included resources) into a row. */
+  toRow(resource: ApiResource, context: { parentId?: string; included: ApiResource[] }): Row;
+  /** Memberships: removals are found by a full pass and marked `_deleted_at`. */
+  tracksDeletions?: boolean;
+  /** Events: read in time windows, several at once, with a lookback. */
+  windowed?: boolean;
+  /** Opt-in extras (e.g. profiles' predictive analytics): option name → extra query. */
+  options?: Record<string, { description: string; query: Record<string, string> }>;
+}
+
+/** Per-stream state, stored in the target's `_klaviyo_sync_state` table. */
+export interface StreamState {
+  stream: string;
+  /** Highest cursor value fully committed (ISO 8601), for the next incremental run. */
+  cursor?: string | null;
+  /** A run in progress: where to resume. */
+  inProgress?: {
+    runId: string;
+    startedAt: string;
+    mode: SyncMode;
+    /** Per partition/parent/window key: the next page link to read, or "done". */
+    positions: Record<string, string>;
+    /** For full refresh: the staging table being filled. */
+    staging?: string;
+  } | null;
+  /** When the last full pass over a membership stream ran (for removals). */
+  lastFullPassAt?: string | null;
+  lastRunId?: string | null;
+  lastCompletedAt?: string | null;
+}
+
+/** Where extracted rows go. Every write of rows happens with the state that covers them. */
+export interface Target {
+  readonly description: string;
+  /** Creates the state table and anything else the target needs. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  readState(stream: string): Promise<StreamState | undefined>;
+  /** Creates `table` or adds missing columns (never drops or narrows). */
+  ensureTable(table: string, columns: readonly Column[], primaryKey: readonly string[]): Promise<void>;
+  /**
+   * Writes one batch atomically with the stream's new state: `merge` upserts by primary key,
+   * `append` inserts. For files, rows are durable before the state is.
+   */
+  commit(batch: {
+    table: string;
+    columns: readonly Column[];
+    primaryKey: readonly string[];
+    rows: Row[];
+    write: "merge" | "append";
+    state: StreamState;
+    /** Memberships: rows of this parent not seen in a full pass get `_deleted_at`. */
+    markDeleted?: { parentColumn: string; parentId: string; seenRunId: string; at: Date };
+  }): Promise<void>;
+  /** Replaces `table` with `staging` atomically, together with the state (full refresh). */
+  swap(table: string, staging: string, state: StreamState): Promise<void>;
+  /** Drops a staging table (abandoned full refresh). */
+  dropTable(table: string): Promise<void>;
+  /** Row count, for summaries and tests. */
+  count(table: string): Promise<number>;
+}
