@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerApiCommand } from "./commands/api.js";
 import { registerCheckCommand } from "./commands/check.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { EXIT, reportError } from "./errors.js";
 import { type Output, processOutput } from "./output.js";
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCheckCommand(program, ctx);
   registerApiCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
+  registerDemoCommand(program, ctx);
   return program;
 }
 

@@ -1,0 +1,389 @@
+/**
+ * The extract runner: interprets stream definitions against the client and a target.
+ *
+ * Exactly-once rests on three rules: every page is committed together with the state that says
+ * where to continue (the next page link, per partition, parent or time window); rows are merged by
+ * primary key, so a page read twice after a crash changes nothing; and the cursor for the next
+ * run is the moment this run began (minus the lookback), never a value read from the data, so it
+ * can neither skip records nor run ahead of the clock. Full refreshes fill a staging table and
+ * swap it in with the final state, so readers never see a half-written table.
+ */
+import { randomUUID } from "node:crypto";
+import type { KlaviyoClient } from "../client/index.js";
+import { ConfigError, KlaviyoError, ValidationError } from "../client/errors.js";
+import type { OperationKey } from "../client/typed.js";
+import type { ExtractOptions, ExtractResult, StreamResult, StreamSelection } from "./runner-api.js";
+import { getStream, STREAMS } from "./streams/index.js";
+import {
+  type ApiResource,
+  type Column,
+  DELETED_COLUMN,
+  META_COLUMNS,
+  type Row,
+  type StreamDefinition,
+  type StreamState,
+  type SyncMode,
+  type Target,
+} from "./types.js";
+
+const DAY_MS = 86_400_000;
+const DONE = "done";
+
+interface Page {
+  data?: ApiResource[];
+  included?: ApiResource[];
+  links?: { next?: string | null };
+}
+
+function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** Runs `tasks` with at most `limit` at once; resolves when all settle. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+export function tableColumns(def: StreamDefinition): Column[] {
+  const cols = [...def.columns, ...META_COLUMNS];
+  if (def.tracksDeletions) cols.push(DELETED_COLUMN);
+  return cols;
+}
+
+/** A unit of reading: one partition, one parent, or one time window, each with its own position. */
+interface Unit {
+  key: string;
+  query: Record<string, string>;
+  path?: Record<string, string>;
+  parentId?: string;
+  /** For memberships in a full pass: mark rows of this parent not seen as deleted when done. */
+  fullPass?: boolean;
+}
+
+class StreamRun {
+  rows = 0;
+  pages = 0;
+  private state: StreamState;
+  private readonly runId: string;
+  private readonly startedAt: Date;
+  private readonly mode: SyncMode;
+  private readonly table: string;
+  private readonly writeTable: string;
+  private readonly columns: Column[];
+  private readonly positions: Record<string, string>;
+  private readonly resumed: boolean;
+  private readonly fullPass: boolean;
+
+  constructor(
+    private readonly opts: ExtractOptions,
+    private readonly def: StreamDefinition,
+    private readonly sel: StreamSelection,
+    previous: StreamState | undefined,
+    runId: string,
+    now: Date,
+  ) {
+    const wanted: SyncMode = sel.mode ?? def.defaultMode;
+    this.mode = wanted === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : wanted;
+    this.table = sel.table ?? def.name;
+    this.columns = tableColumns(def);
+    const resume = previous?.inProgress && previous.inProgress.mode === this.mode ? previous.inProgress : undefined;
+    this.resumed = !!resume;
+    this.runId = resume?.runId ?? runId;
+    this.startedAt = resume ? new Date(resume.startedAt) : now;
+    this.positions = { ...(resume?.positions ?? {}) };
+    this.writeTable = this.mode === "full-refresh" ? `${this.table}__staging` : this.table;
+    const fullPassMs = (opts.fullPassHours ?? 24) * 3_600_000;
+    this.fullPass =
+      !!def.tracksDeletions &&
+      (this.mode === "full-refresh" ||
+        !previous?.lastFullPassAt ||
+        this.startedAt.getTime() - Date.parse(previous.lastFullPassAt) >= fullPassMs ||
+        (resume?.positions.__fullPass ?? "") === "1");
+    if (this.fullPass) this.positions.__fullPass = "1";
+    this.state = { stream: def.name, ...(previous ?? {}) };
+  }
+
+  get client(): KlaviyoClient {
+    return this.opts.client;
+  }
+
+  get target(): Target {
+    return this.opts.target;
+  }
+
+  /** Lower bound of this incremental read: last cursor (minus lookback), else start_date, else none. */
+  private lowerBound(): string | null {
+    if (this.mode !== "incremental") return null;
+    const lookback = this.sel.lookbackMs ?? 0;
+    if (this.state.cursor) return iso(new Date(Date.parse(this.state.cursor) - lookback));
+    if (this.sel.startDate) return iso(new Date(this.sel.startDate));
+    return null;
+  }
+
+  private baseQuery(): Record<string, string> {
+    const q: Record<string, string> = { ...(this.def.query ?? {}) };
+    for (const opt of this.sel.options ?? []) {
+      const extra = this.def.options?.[opt];
+      if (!extra) {
+        throw new ConfigError(
+          `Stream ${this.def.name} has no option "${opt}"${this.def.options ? ` (it has: ${Object.keys(this.def.options).join(", ")})` : ""}.`,
+        );
+      }
+      for (const [k, v] of Object.entries(extra.query)) q[k] = q[k] ? `${q[k]},${v}` : v;
+    }
+    if (this.def.pageSize) q["page[size]"] = String(this.def.pageSize);
+    return q;
+  }
+
+  private cursorFilters(from: string | null, to: string | null): string[] {
+    const c = this.def.cursor;
+    if (!c) return [];
+    const parts: string[] = [];
+    if (from) parts.push(`${c.lower}(${c.field},${from})`);
+    if (to && c.upper) parts.push(`${c.upper}(${c.field},${to})`);
+    return parts;
+  }
+
+  private withFilter(q: Record<string, string>, extra: string[]): Record<string, string> {
+    const parts = [q.filter, ...extra].filter((s): s is string => !!s);
+    const out = { ...q };
+    if (parts.length > 0) out.filter = parts.join(",");
+    else delete out.filter;
+    return out;
+  }
+
+  /** Parent ids, read from the API (recursively for grandparents). */
+  private async parentIds(streamName: string): Promise<string[]> {
+    const parentDef = getStream(streamName);
+    if (!parentDef) throw new Error(`unknown parent stream ${streamName}`);
+    const ids: string[] = [];
+    const partitions = parentDef.partitions ?? [{ key: "", filter: "" }];
+    const grand = parentDef.parent ? await this.parentIds(parentDef.parent.stream) : [undefined];
+    for (const g of grand) {
+      for (const p of partitions) {
+        const query: Record<string, string> = p.filter ? { filter: p.filter } : {};
+        const paginator = this.client.paginate(parentDef.operation as OperationKey, {
+          query: query as never,
+          ...(g !== undefined && parentDef.parent ? { path: { [parentDef.parent.param]: g } } : {}),
+          ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        });
+        for await (const r of paginator) ids.push((r as { id: string }).id);
+      }
+    }
+    return ids;
+  }
+
+  private async units(): Promise<Unit[]> {
+    const base = this.baseQuery();
+    const to = this.mode === "incremental" ? iso(this.startedAt) : null;
+    const from = this.lowerBound();
+    const sort = this.def.cursor?.sort;
+    const cursorQuery = (q: Record<string, string>, fromValue: string | null, toValue: string | null) => {
+      const out = this.withFilter(q, this.cursorFilters(fromValue, toValue));
+      if (sort && this.mode === "incremental") out.sort = sort;
+      return out;
+    };
+    if (this.def.parent) {
+      const parent = this.def.parent;
+      const ids = await this.parentIds(parent.stream);
+      // A full pass over memberships reads everything (to find removals); otherwise only additions.
+      const memberFrom = this.fullPass ? null : from;
+      return ids.map((id) => ({
+        key: `${parent.param}:${id}`,
+        query: cursorQuery(base, memberFrom, this.fullPass ? null : to),
+        path: { [parent.param]: id },
+        parentId: id,
+        fullPass: this.fullPass,
+      }));
+    }
+    if (this.def.windowed && this.mode === "incremental" && this.def.cursor) {
+      const end = this.startedAt.getTime();
+      const start = from ? Date.parse(from) : end - 2 * 365 * DAY_MS;
+      const windowMs = (this.opts.windowDays ?? 7) * DAY_MS;
+      const units: Unit[] = [];
+      for (let a = start; a < end; a += windowMs) {
+        const b = Math.min(end, a + windowMs);
+        const q = this.withFilter(base, [
+          `greater-or-equal(${this.def.cursor.field},${iso(new Date(a))})`,
+          `less-than(${this.def.cursor.field},${iso(new Date(b))})`,
+        ]);
+        if (sort) q.sort = sort;
+        units.push({ key: `window:${iso(new Date(a))}`, query: q });
+      }
+      return units;
+    }
+    const partitions = this.def.partitions ?? [{ key: "all", filter: "" }];
+    return partitions.map((p) => ({
+      key: `partition:${p.key}`,
+      query: cursorQuery(this.withFilter(base, p.filter ? [p.filter] : []), from, to),
+    }));
+  }
+
+  private inProgressState(): StreamState {
+    return {
+      ...this.state,
+      inProgress: {
+        runId: this.runId,
+        startedAt: iso(this.startedAt),
+        mode: this.mode,
+        positions: { ...this.positions },
+        ...(this.mode === "full-refresh" ? { staging: this.writeTable } : {}),
+      },
+    };
+  }
+
+  private toRows(page: Page, unit: Unit, extractedAt: Date): Row[] {
+    const included = page.included ?? [];
+    return (page.data ?? []).map((r) => {
+      const row = this.def.toRow(r, { ...(unit.parentId ? { parentId: unit.parentId } : {}), included });
+      row._extracted_at = extractedAt;
+      row._run_id = this.runId;
+      if (this.def.tracksDeletions) row._deleted_at = null;
+      return row;
+    });
+  }
+
+  private async readUnit(unit: Unit): Promise<void> {
+    let position = this.positions[unit.key];
+    if (position === DONE) return;
+    const opId = this.def.operation as OperationKey;
+    for (;;) {
+      this.opts.signal?.throwIfAborted();
+      let body: Page;
+      try {
+        if (position) {
+          body = (await this.client.request("GET", position, this.opts.signal ? { signal: this.opts.signal } : {})) as Page;
+        } else {
+          body = (await this.client.call(opId, {
+            query: unit.query as never,
+            ...(unit.path ? { path: unit.path } : {}),
+            ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+          })) as Page;
+        }
+      } catch (err) {
+        // A saved page link the server no longer accepts: start this unit again (merge makes it safe).
+        if (position && err instanceof ValidationError && err.parameter === "page[cursor]") {
+          position = undefined;
+          continue;
+        }
+        throw err;
+      }
+      const rows = this.toRows(body, unit, new Date());
+      const next = body.links?.next ?? undefined;
+      this.positions[unit.key] = next ?? DONE;
+      const last = !next;
+      await this.target.commit({
+        table: this.writeTable,
+        columns: this.columns,
+        primaryKey: this.def.primaryKey,
+        rows,
+        write: "merge",
+        state: this.inProgressState(),
+        ...(last && unit.fullPass && unit.parentId && this.def.parent
+          ? { markDeleted: { parentColumn: this.def.parent.column, parentId: unit.parentId, seenRunId: this.runId, at: this.startedAt } }
+          : {}),
+      });
+      this.rows += rows.length;
+      this.pages++;
+      this.opts.onProgress?.({ type: "page", stream: this.def.name, rows: rows.length, totalRows: this.rows, pages: this.pages });
+      if (last) return;
+      position = next;
+    }
+  }
+
+  async run(): Promise<void> {
+    this.opts.onProgress?.({
+      type: "stream-start",
+      stream: this.def.name,
+      mode: this.mode,
+      resumed: this.resumed,
+      from: this.lowerBound(),
+    });
+    if (this.mode === "full-refresh" && !this.resumed) await this.target.dropTable(this.writeTable);
+    await this.target.ensureTable(this.writeTable, this.columns, this.def.primaryKey);
+    const units = await this.units();
+    // Positions of units that no longer exist (e.g. a deleted list) are dropped.
+    const keys = new Set(units.map((u) => u.key));
+    for (const k of Object.keys(this.positions)) if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
+    await pool(units, this.def.windowed ? (this.opts.windowConcurrency ?? 4) : 1, (u) => this.readUnit(u));
+    // Memberships of parents that disappeared: mark them removed on a full pass.
+    const completedAt = iso(new Date());
+    const final: StreamState = {
+      ...this.state,
+      cursor: this.mode === "incremental" ? iso(this.startedAt) : (this.state.cursor ?? null),
+      inProgress: null,
+      lastRunId: this.runId,
+      lastCompletedAt: completedAt,
+      ...(this.fullPass ? { lastFullPassAt: iso(this.startedAt) } : {}),
+    };
+    if (this.mode === "full-refresh") {
+      await this.target.swap(this.table, this.writeTable, final);
+    } else {
+      await this.target.commit({ table: this.table, columns: this.columns, primaryKey: this.def.primaryKey, rows: [], write: "merge", state: final });
+    }
+  }
+}
+
+/** Resolves a stream selection, with a did-you-mean for unknown names. */
+export function resolveStreams(selections: readonly StreamSelection[]): Array<{ def: StreamDefinition; sel: StreamSelection }> {
+  return selections.map((sel) => {
+    const def = getStream(sel.name);
+    if (!def) throw new ConfigError(`Unknown stream "${sel.name}". Streams: ${STREAMS.map((s) => s.name).join(", ")}.`);
+    return { def, sel };
+  });
+}
+
+export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
+  const startedAt = opts.now ? opts.now() : new Date();
+  const runId = `${iso(startedAt).replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const selected = resolveStreams(opts.streams);
+  if (opts.dryRun) {
+    const plan: NonNullable<ExtractResult["plan"]> = [];
+    for (const { def, sel } of selected) {
+      const previous = await opts.target.readState(def.name);
+      const run = new StreamRun(opts, def, sel, previous, runId, startedAt);
+      const mode: SyncMode = (sel.mode ?? def.defaultMode) === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : (sel.mode ?? def.defaultMode);
+      const from = mode === "incremental" ? (previous?.cursor ?? sel.startDate ?? null) : null;
+      plan.push({
+        stream: def.name,
+        mode,
+        from,
+        requests: def.parent
+          ? [`GET ${def.operation} once per ${def.parent.stream} row (${previous?.inProgress ? "resuming" : "from the start"})`]
+          : [`GET ${def.operation}${run ? "" : ""} ${def.windowed ? `in ${opts.windowDays ?? 7}-day windows` : ""}`.trim()],
+      });
+    }
+    return { runId, startedAt, results: [], plan };
+  }
+  const results: StreamResult[] = [];
+  await pool(selected, opts.concurrency ?? 4, async ({ def, sel }) => {
+    const t0 = Date.now();
+    let run: StreamRun | undefined;
+    try {
+      const previous = await opts.target.readState(def.name);
+      run = new StreamRun(opts, def, sel, previous, runId, startedAt);
+      await run.run();
+      const ms = Date.now() - t0;
+      results.push({ stream: def.name, status: "ok", mode: sel.mode ?? def.defaultMode, rows: run.rows, pages: run.pages, ms });
+      opts.onProgress?.({ type: "stream-done", stream: def.name, rows: run.rows, pages: run.pages, ms });
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const ms = Date.now() - t0;
+      results.push({ stream: def.name, status: "failed", mode: sel.mode ?? def.defaultMode, rows: run?.rows ?? 0, pages: run?.pages ?? 0, ms, error });
+      opts.onProgress?.({ type: "stream-failed", stream: def.name, error, rows: run?.rows ?? 0, pages: run?.pages ?? 0, ms });
+      // Configuration problems and aborts stop everything; API failures stop only their stream.
+      if (err instanceof ConfigError && !(err instanceof KlaviyoError && err.status)) throw err;
+      if (opts.signal?.aborted) throw err;
+    }
+  });
+  const order = new Map(selected.map(({ def }, i) => [def.name, i]));
+  results.sort((a, b) => (order.get(a.stream) ?? 0) - (order.get(b.stream) ?? 0));
+  return { runId, startedAt, results };
+}
