@@ -9,8 +9,8 @@
  * swap it in with the final state, so readers never see a half-written table.
  */
 import { randomUUID } from "node:crypto";
-import type { KlaviyoClient } from "../client/index.js";
 import { ConfigError, KlaviyoError, ValidationError } from "../client/errors.js";
+import type { KlaviyoClient } from "../client/index.js";
 import type { OperationKey } from "../client/typed.js";
 import type { ExtractOptions, ExtractResult, StreamResult, StreamSelection } from "./runner-api.js";
 import { getStream, STREAMS } from "./streams/index.js";
@@ -60,6 +60,8 @@ export function tableColumns(def: StreamDefinition): Column[] {
 /** A unit of reading: one partition, one parent, or one time window, each with its own position. */
 interface Unit {
   key: string;
+  /** Partition key (e.g. a campaign channel), passed to `toRow`. */
+  partition?: string;
   query: Record<string, string>;
   path?: Record<string, string>;
   parentId?: string;
@@ -93,7 +95,8 @@ class StreamRun {
     this.mode = wanted === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : wanted;
     this.table = sel.table ?? def.name;
     this.columns = tableColumns(def);
-    const resume = previous?.inProgress && previous.inProgress.mode === this.mode ? previous.inProgress : undefined;
+    const resume =
+      previous?.inProgress && previous.inProgress.mode === this.mode ? previous.inProgress : undefined;
     this.resumed = !!resume;
     this.runId = resume?.runId ?? runId;
     this.startedAt = resume ? new Date(resume.startedAt) : now;
@@ -120,11 +123,13 @@ class StreamRun {
 
   /** Lower bound of this incremental read: last cursor (minus lookback), else start_date, else none. */
   private lowerBound(): string | null {
-    if (this.mode !== "incremental") return null;
+    // A stream whose rows are only reachable through its cursor filter (suppressions) always has one.
+    const floor = this.def.cursor?.floor ?? null;
+    if (this.mode !== "incremental") return floor;
     const lookback = this.sel.lookbackMs ?? 0;
     if (this.state.cursor) return iso(new Date(Date.parse(this.state.cursor) - lookback));
     if (this.sel.startDate) return iso(new Date(this.sel.startDate));
-    return null;
+    return floor;
   }
 
   private baseQuery(): Record<string, string> {
@@ -136,7 +141,8 @@ class StreamRun {
           `Stream ${this.def.name} has no option "${opt}"${this.def.options ? ` (it has: ${Object.keys(this.def.options).join(", ")})` : ""}.`,
         );
       }
-      for (const [k, v] of Object.entries(extra.query)) q[k] = q[k] ? `${q[k]},${v}` : v;
+      // An option replaces the query keys it names (it lists the full value it needs).
+      Object.assign(q, extra.query);
     }
     if (this.def.pageSize) q["page[size]"] = String(this.def.pageSize);
     return q;
@@ -205,7 +211,7 @@ class StreamRun {
     }
     if (this.def.windowed && this.mode === "incremental" && this.def.cursor) {
       const end = this.startedAt.getTime();
-      const start = from ? Date.parse(from) : end - 2 * 365 * DAY_MS;
+      const start = from ? Date.parse(from) : await this.earliest(end);
       const windowMs = (this.opts.windowDays ?? 7) * DAY_MS;
       const units: Unit[] = [];
       for (let a = start; a < end; a += windowMs) {
@@ -222,8 +228,23 @@ class StreamRun {
     const partitions = this.def.partitions ?? [{ key: "all", filter: "" }];
     return partitions.map((p) => ({
       key: `partition:${p.key}`,
+      ...(this.def.partitions ? { partition: p.key } : {}),
       query: cursorQuery(this.withFilter(base, p.filter ? [p.filter] : []), from, to),
     }));
+  }
+
+  /** First run without a start date: the oldest record's time (one request), so no window is wasted. */
+  private async earliest(fallback: number): Promise<number> {
+    const c = this.def.cursor;
+    if (!c?.sort) return fallback;
+    const body = (await this.client.call(this.def.operation as OperationKey, {
+      query: { ...(this.def.query ?? {}), sort: c.sort, "page[size]": "1" } as never,
+      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+    })) as Page;
+    const first = body.data?.[0]?.attributes?.[c.field];
+    const t = typeof first === "string" ? Date.parse(first) : Number.NaN;
+    // Whole seconds, one second early: the window's lower bound is inclusive.
+    return Number.isNaN(t) ? fallback : Math.floor(t / 1000) * 1000 - 1000;
   }
 
   private inProgressState(): StreamState {
@@ -242,7 +263,11 @@ class StreamRun {
   private toRows(page: Page, unit: Unit, extractedAt: Date): Row[] {
     const included = page.included ?? [];
     return (page.data ?? []).map((r) => {
-      const row = this.def.toRow(r, { ...(unit.parentId ? { parentId: unit.parentId } : {}), included });
+      const row = this.def.toRow(r, {
+        ...(unit.parentId ? { parentId: unit.parentId } : {}),
+        ...(unit.partition ? { partition: unit.partition } : {}),
+        included,
+      });
       row._extracted_at = extractedAt;
       row._run_id = this.runId;
       if (this.def.tracksDeletions) row._deleted_at = null;
@@ -259,7 +284,11 @@ class StreamRun {
       let body: Page;
       try {
         if (position) {
-          body = (await this.client.request("GET", position, this.opts.signal ? { signal: this.opts.signal } : {})) as Page;
+          body = (await this.client.request(
+            "GET",
+            position,
+            this.opts.signal ? { signal: this.opts.signal } : {},
+          )) as Page;
         } else {
           body = (await this.client.call(opId, {
             query: unit.query as never,
@@ -287,12 +316,25 @@ class StreamRun {
         write: "merge",
         state: this.inProgressState(),
         ...(last && unit.fullPass && unit.parentId && this.def.parent
-          ? { markDeleted: { parentColumn: this.def.parent.column, parentId: unit.parentId, seenRunId: this.runId, at: this.startedAt } }
+          ? {
+              markDeleted: {
+                parentColumn: this.def.parent.column,
+                parentId: unit.parentId,
+                seenRunId: this.runId,
+                at: this.startedAt,
+              },
+            }
           : {}),
       });
       this.rows += rows.length;
       this.pages++;
-      this.opts.onProgress?.({ type: "page", stream: this.def.name, rows: rows.length, totalRows: this.rows, pages: this.pages });
+      this.opts.onProgress?.({
+        type: "page",
+        stream: this.def.name,
+        rows: rows.length,
+        totalRows: this.rows,
+        pages: this.pages,
+      });
       if (last) return;
       position = next;
     }
@@ -311,7 +353,8 @@ class StreamRun {
     const units = await this.units();
     // Positions of units that no longer exist (e.g. a deleted list) are dropped.
     const keys = new Set(units.map((u) => u.key));
-    for (const k of Object.keys(this.positions)) if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
+    for (const k of Object.keys(this.positions))
+      if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
     await pool(units, this.def.windowed ? (this.opts.windowConcurrency ?? 4) : 1, (u) => this.readUnit(u));
     // Memberships of parents that disappeared: mark them removed on a full pass.
     const completedAt = iso(new Date());
@@ -326,16 +369,28 @@ class StreamRun {
     if (this.mode === "full-refresh") {
       await this.target.swap(this.table, this.writeTable, final);
     } else {
-      await this.target.commit({ table: this.table, columns: this.columns, primaryKey: this.def.primaryKey, rows: [], write: "merge", state: final });
+      await this.target.commit({
+        table: this.table,
+        columns: this.columns,
+        primaryKey: this.def.primaryKey,
+        rows: [],
+        write: "merge",
+        state: final,
+      });
     }
   }
 }
 
 /** Resolves a stream selection, with a did-you-mean for unknown names. */
-export function resolveStreams(selections: readonly StreamSelection[]): Array<{ def: StreamDefinition; sel: StreamSelection }> {
+export function resolveStreams(
+  selections: readonly StreamSelection[],
+): Array<{ def: StreamDefinition; sel: StreamSelection }> {
   return selections.map((sel) => {
     const def = getStream(sel.name);
-    if (!def) throw new ConfigError(`Unknown stream "${sel.name}". Streams: ${STREAMS.map((s) => s.name).join(", ")}.`);
+    if (!def)
+      throw new ConfigError(
+        `Unknown stream "${sel.name}". Streams: ${STREAMS.map((s) => s.name).join(", ")}.`,
+      );
     return { def, sel };
   });
 }
@@ -349,15 +404,22 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
     for (const { def, sel } of selected) {
       const previous = await opts.target.readState(def.name);
       const run = new StreamRun(opts, def, sel, previous, runId, startedAt);
-      const mode: SyncMode = (sel.mode ?? def.defaultMode) === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : (sel.mode ?? def.defaultMode);
+      const mode: SyncMode =
+        (sel.mode ?? def.defaultMode) === "incremental" && !def.cursor && !def.tracksDeletions
+          ? "full-refresh"
+          : (sel.mode ?? def.defaultMode);
       const from = mode === "incremental" ? (previous?.cursor ?? sel.startDate ?? null) : null;
       plan.push({
         stream: def.name,
         mode,
         from,
         requests: def.parent
-          ? [`GET ${def.operation} once per ${def.parent.stream} row (${previous?.inProgress ? "resuming" : "from the start"})`]
-          : [`GET ${def.operation}${run ? "" : ""} ${def.windowed ? `in ${opts.windowDays ?? 7}-day windows` : ""}`.trim()],
+          ? [
+              `GET ${def.operation} once per ${def.parent.stream} row (${previous?.inProgress ? "resuming" : "from the start"})`,
+            ]
+          : [
+              `GET ${def.operation}${run ? "" : ""} ${def.windowed ? `in ${opts.windowDays ?? 7}-day windows` : ""}`.trim(),
+            ],
       });
     }
     return { runId, startedAt, results: [], plan };
@@ -371,13 +433,35 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
       run = new StreamRun(opts, def, sel, previous, runId, startedAt);
       await run.run();
       const ms = Date.now() - t0;
-      results.push({ stream: def.name, status: "ok", mode: sel.mode ?? def.defaultMode, rows: run.rows, pages: run.pages, ms });
+      results.push({
+        stream: def.name,
+        status: "ok",
+        mode: sel.mode ?? def.defaultMode,
+        rows: run.rows,
+        pages: run.pages,
+        ms,
+      });
       opts.onProgress?.({ type: "stream-done", stream: def.name, rows: run.rows, pages: run.pages, ms });
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       const ms = Date.now() - t0;
-      results.push({ stream: def.name, status: "failed", mode: sel.mode ?? def.defaultMode, rows: run?.rows ?? 0, pages: run?.pages ?? 0, ms, error });
-      opts.onProgress?.({ type: "stream-failed", stream: def.name, error, rows: run?.rows ?? 0, pages: run?.pages ?? 0, ms });
+      results.push({
+        stream: def.name,
+        status: "failed",
+        mode: sel.mode ?? def.defaultMode,
+        rows: run?.rows ?? 0,
+        pages: run?.pages ?? 0,
+        ms,
+        error,
+      });
+      opts.onProgress?.({
+        type: "stream-failed",
+        stream: def.name,
+        error,
+        rows: run?.rows ?? 0,
+        pages: run?.pages ?? 0,
+        ms,
+      });
       // Configuration problems and aborts stop everything; API failures stop only their stream.
       if (err instanceof ConfigError && !(err instanceof KlaviyoError && err.status)) throw err;
       if (opts.signal?.aborted) throw err;

@@ -70,7 +70,9 @@ function typeOf(s: Schema | undefined): ColumnType {
 export function attributeSchemas(operationId: string): Record<string, Schema> {
   const spec = loadSpec();
   for (const item of Object.values(spec.paths)) {
-    for (const op of Object.values(item as Record<string, { operationId?: string; responses?: Record<string, unknown> }>)) {
+    for (const op of Object.values(
+      item as Record<string, { operationId?: string; responses?: Record<string, unknown> }>,
+    )) {
       if (op?.operationId !== operationId) continue;
       const ok = op.responses?.["200"] as { content?: Record<string, { schema?: Schema }> } | undefined;
       const doc = resolve(ok?.content?.["application/vnd.api+json"]?.schema);
@@ -124,7 +126,11 @@ export function coerce(value: unknown, type: ColumnType): unknown {
     case "JSON":
       return value;
     default:
-      return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
+      return typeof value === "string"
+        ? value
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
   }
 }
 

@@ -30,7 +30,10 @@ export interface ApiResource {
   type: string;
   id: string;
   attributes?: Record<string, unknown>;
-  relationships?: Record<string, { data?: { type: string; id: string } | Array<{ type: string; id: string }> | null }>;
+  relationships?: Record<
+    string,
+    { data?: { type: string; id: string } | Array<{ type: string; id: string }> | null }
+  >;
 }
 
 /**
@@ -48,6 +51,12 @@ export interface CursorSpec {
   upper?: "less-than" | "less-or-equal";
   /** Sort value that reads in cursor order, when the API can sort by it. */
   sort?: string;
+  /**
+   * Lower bound to send when there is no other (full refresh, or a first run without a start
+   * date). Set when the cursor filter is what selects the stream's rows, so the stream must never
+   * be read without it (suppressions: only profiles with a suppression timestamp).
+   */
+  floor?: string;
 }
 
 /** A child stream reads once per parent row (e.g. list memberships per list). */
@@ -81,7 +90,15 @@ export interface StreamDefinition {
   /** The stream's own columns (without the meta columns). */
   columns: Column[];
   /** Turns one API resource (and its page's included resources) into a row. */
-  toRow(resource: ApiResource, context: { parentId?: string; included: ApiResource[] }): Row;
+  toRow(
+    resource: ApiResource,
+    context: {
+      parentId?: string;
+      included: ApiResource[];
+      /** Key of the partition the resource was read in (campaigns: the channel). */
+      partition?: string;
+    },
+  ): Row;
   /** Memberships: removals are found by a full pass and marked `_deleted_at`. */
   tracksDeletions?: boolean;
   /** Events: read in time windows, several at once, with a lookback. */

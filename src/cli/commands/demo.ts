@@ -1,13 +1,13 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { ConfigError } from "../../client/errors.js";
 import { createClient } from "../../client/index.js";
 import { parseRateLimitMode } from "../../emulator/admin.js";
 import { startEmulator } from "../../emulator/server.js";
 import { runExtract } from "../../extract/runner.js";
 import { STREAMS } from "../../extract/streams/index.js";
 import { DuckDBTarget } from "../../extract/targets/duckdb.js";
-import { ConfigError } from "../../client/errors.js";
 import type { CliContext } from "../main.js";
 import { createProgressReporter } from "../progress.js";
 
@@ -37,13 +37,18 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       "Start the Klaviyo emulator with a demo store, extract every stream into a local DuckDB file, and show what is in it. Needs nothing but `npm install`.",
     )
     .option("--db <path>", "DuckDB file to write (replaced on every demo run)", "klaviyo-demo.duckdb")
-    .option("--rate-limits <mode>", "emulator and client limits: real, or a factor like 10x (default 10x, so the demo takes seconds)")
+    .option(
+      "--rate-limits <mode>",
+      "emulator and client limits: real, or a factor like 10x (default 10x, so the demo takes seconds)",
+    )
     .action(async (opts: { db: string; rateLimits?: string }, cmd: Command) => {
       const global = cmd.optsWithGlobals() as { rateLimits?: string; verbose?: boolean };
       const modeText = opts.rateLimits ?? global.rateLimits ?? "10x";
       const limits = parseRateLimitMode(modeText);
       if (!limits || !limits.enabled) {
-        throw new ConfigError(`--rate-limits for the demo must be "real" or a factor such as "10x"; got "${modeText}".`);
+        throw new ConfigError(
+          `--rate-limits for the demo must be "real" or a factor such as "10x"; got "${modeText}".`,
+        );
       }
       const dbPath = resolve(opts.db);
       for (const f of [dbPath, `${dbPath}.wal`]) if (existsSync(f)) rmSync(f);
@@ -52,7 +57,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       out.err(
         `Started the Klaviyo emulator at ${emu.url} with a demo store (${emu.store.profiles.size.toLocaleString("en-US")} profiles, ${emu.store.events.size.toLocaleString("en-US")} events), rate limits ${limits.scale === 1 ? "as Klaviyo's" : `at ${limits.scale}x Klaviyo's`}.`,
       );
-      const client = createClient({ apiKey: DEMO_KEY, baseUrl: emu.url, env: {}, rateLimit: { enabled: true, scale: limits.scale } });
+      const client = createClient({
+        apiKey: DEMO_KEY,
+        baseUrl: emu.url,
+        env: {},
+        rateLimit: { enabled: true, scale: limits.scale },
+      });
       const target = new DuckDBTarget(dbPath);
       const progress = createProgressReporter(out, { tty: process.stderr.isTTY === true, format: "text" });
       progress.waitStats(() => client.stats.budgetWaitMs + client.stats.backoffWaitMs);
@@ -66,7 +76,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         });
         progress.finish(result.results);
         const failed = result.results.filter((r) => r.status === "failed");
-        out.out(`\nExtracted ${result.results.length - failed.length} of ${result.results.length} streams into ${dbPath}:\n`);
+        out.out(
+          `\nExtracted ${result.results.length - failed.length} of ${result.results.length} streams into ${dbPath}:\n`,
+        );
         const counts: Record<string, unknown>[] = [];
         for (const r of result.results) {
           if (r.status !== "ok") continue;

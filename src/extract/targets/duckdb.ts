@@ -70,7 +70,9 @@ export class DuckDBTarget implements Target {
       try {
         mkdirSync(dirname(resolve(this.path)), { recursive: true });
       } catch (err) {
-        throw new ConfigError(`Cannot create the folder for DuckDB file ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
+        throw new ConfigError(
+          `Cannot create the folder for DuckDB file ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+        );
       }
     }
     try {
@@ -97,7 +99,9 @@ export class DuckDBTarget implements Target {
 
   async readState(stream: string): Promise<StreamState | undefined> {
     return this.lock.run(async () => {
-      const r = await this.c.runAndReadAll(`SELECT state::VARCHAR AS s FROM ${STATE_TABLE} WHERE stream = ${sqlString(stream)}`);
+      const r = await this.c.runAndReadAll(
+        `SELECT state::VARCHAR AS s FROM ${STATE_TABLE} WHERE stream = ${sqlString(stream)}`,
+      );
       const rows = r.getRowObjects();
       const s = rows[0]?.s;
       return typeof s === "string" ? (JSON.parse(s) as StreamState) : undefined;
@@ -141,7 +145,9 @@ export class DuckDBTarget implements Target {
       try {
         if (batch.rows.length > 0) {
           const cols = batch.columns;
-          await c.run(`CREATE TEMP TABLE ${tmp} (${cols.map((col) => `${quoteIdent(col.name)} VARCHAR`).join(", ")}, _ks_ord BIGINT)`);
+          await c.run(
+            `CREATE TEMP TABLE ${tmp} (${cols.map((col) => `${quoteIdent(col.name)} VARCHAR`).join(", ")}, _ks_ord BIGINT)`,
+          );
           const appender = await c.createAppender(tmp, "main", "temp");
           batch.rows.forEach((row: Row, i) => {
             for (const col of cols) {
@@ -155,7 +161,9 @@ export class DuckDBTarget implements Target {
           appender.flushSync();
           appender.closeSync();
           const names = cols.map((col) => quoteIdent(col.name)).join(", ");
-          const casts = cols.map((col) => `CAST(${quoteIdent(col.name)} AS ${col.type}) AS ${quoteIdent(col.name)}`).join(", ");
+          const casts = cols
+            .map((col) => `CAST(${quoteIdent(col.name)} AS ${col.type}) AS ${quoteIdent(col.name)}`)
+            .join(", ");
           const target = quoteIdent(batch.table);
           if (batch.write === "merge" && batch.primaryKey.length > 0) {
             // The last occurrence of a key in the batch wins (a page can repeat a boundary record).

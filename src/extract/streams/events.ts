@@ -1,0 +1,36 @@
+/** Events, read in time windows by `datetime` (events have no `updated`, and never change). */
+import { columnsFromSpec } from "../schema.js";
+import type { StreamDefinition } from "../types.js";
+import { maxPageSize, relatedId, resourceRow } from "./shared.js";
+
+const EVENT_COLUMNS = columnsFromSpec("get_events", {
+  extra: [
+    { name: "metric_id", type: "VARCHAR" },
+    { name: "profile_id", type: "VARCHAR" },
+  ],
+});
+
+export const events = {
+  name: "events",
+  description: "Every tracked event with its properties, metric id and profile id.",
+  operation: "get_events",
+  primaryKey: ["id"],
+  cursor: {
+    field: "datetime",
+    column: "datetime",
+    lower: "greater-or-equal",
+    upper: "less-than",
+    sort: "datetime",
+  },
+  defaultMode: "incremental",
+  windowed: true,
+  // The spec's page[size] maximum (1000); the description still says 200. A server that caps
+  // pages lower just returns more pages, all followed through links.next.
+  pageSize: maxPageSize("get_events"),
+  columns: EVENT_COLUMNS,
+  toRow: (resource) =>
+    resourceRow(resource, EVENT_COLUMNS, {
+      metric_id: relatedId(resource, "metric"),
+      profile_id: relatedId(resource, "profile"),
+    }),
+} satisfies StreamDefinition;

@@ -1,0 +1,271 @@
+/**
+ * Connections for the PostgreSQL target: a `pg` pool for a server URL, or an in-process PGlite
+ * instance (tests, embedded use) behind the same small session interface. Connection failures
+ * become ConfigErrors that name the server and what to check, with the password redacted.
+ */
+import pg from "pg";
+import { ConfigError } from "../../client/errors.js";
+import { Mutex } from "./values.js";
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+}
+
+/** One connection, used by one piece of work at a time. */
+export interface SqlSession {
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** Bulk-loads CSV (no header) with `COPY <into> FROM ... (FORMAT csv)`; `into` is `table (columns)`. */
+  copyCsv(into: string, csv: string): Promise<void>;
+}
+
+export interface SqlDriver {
+  readonly description: string;
+  /** Runs `fn` with a session of its own; the session is released (or discarded on error) after. */
+  session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** What the target needs of a PGlite instance (`@electric-sql/pglite`), structurally. */
+export interface PGliteLike {
+  query(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: unknown[] }>;
+}
+
+/** Where a PostgreSQL URL points, for messages (never includes the password). */
+export interface PgEndpoint {
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  /** The URL with the password replaced by `***`. */
+  redacted: string;
+}
+
+/** Replaces the password of a postgres URL (even a malformed one) with `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    for (const key of [...u.searchParams.keys()]) {
+      if (/^(password|sslpassword|sslkey)$/i.test(key)) u.searchParams.set(key, "***");
+    }
+    return u.toString();
+  } catch {
+    return url
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/]*@/i, "$1:***@")
+      .replace(/([?&](?:password|sslpassword)=)[^&]*/gi, "$1***");
+  }
+}
+
+/** Parses and checks a postgres URL; a ConfigError (password redacted) when it is not one. */
+export function parsePgUrl(url: string): PgEndpoint {
+  const redacted = redactUrl(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConfigError(
+      `"${redacted}" is not a valid PostgreSQL URL. Use postgresql://USER:PASSWORD@HOST:PORT/DATABASE (percent-encode special characters in the password).`,
+    );
+  }
+  if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `"${redacted}" is not a PostgreSQL URL: it must start with postgresql:// (or postgres://), e.g. postgresql://USER:PASSWORD@HOST:5432/DATABASE.`,
+    );
+  }
+  const host = decodeURIComponent(u.hostname) || u.searchParams.get("host") || "localhost (default socket)";
+  return {
+    host,
+    port: u.port || "5432",
+    database:
+      decodeURIComponent(u.pathname.replace(/^\//, "")) || decodeURIComponent(u.username) || "postgres",
+    user: decodeURIComponent(u.username) || "(current OS user)",
+    redacted,
+  };
+}
+
+interface PgErrorLike {
+  code?: string;
+  message?: string;
+  errors?: unknown[];
+}
+
+/** A ConfigError for a failed connection attempt, saying what to check. */
+export function connectionError(ep: PgEndpoint, err: unknown): ConfigError {
+  const e = (err ?? {}) as PgErrorLike;
+  const nested = Array.isArray(e.errors) ? (e.errors[0] as PgErrorLike | undefined) : undefined;
+  const code = e.code ?? nested?.code;
+  const raw = (e.message || nested?.message || String(err)).split(ep.redacted).join("<url>");
+  const where = `PostgreSQL at ${ep.host}:${ep.port} (database "${ep.database}", user "${ep.user}")`;
+  let what: string;
+  switch (code) {
+    case "ECONNREFUSED":
+      what = `nothing accepts connections there. Check that the server is running and that the host and port in the URL are right.`;
+      break;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      what = `the host name does not resolve. Check the host in the URL and your DNS/network.`;
+      break;
+    case "ETIMEDOUT":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      what = `the server cannot be reached. Check the host, port, firewall or VPN.`;
+      break;
+    case "28P01":
+      what = `password authentication failed. Check the user name and password in the URL.`;
+      break;
+    case "28000":
+      what = `the server refused the login (${raw}). Check the user name and the server's pg_hba.conf rules.`;
+      break;
+    case "3D000":
+      what = `the database does not exist. Create it (CREATE DATABASE) or fix the database name in the URL.`;
+      break;
+    default:
+      what = /timeout/i.test(raw)
+        ? `the connection timed out. Check the host, port, firewall or VPN.`
+        : /ssl/i.test(raw)
+          ? `SSL negotiation failed (${raw}). Check the sslmode parameter of the URL against the server's SSL setup.`
+          : `${raw}. Check the URL, that the server is running and that the user may connect.`;
+  }
+  return new ConfigError(`Cannot connect to ${where}: ${what}`, { code });
+}
+
+class PgSession implements SqlSession {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async query(sql: string, params?: unknown[]): Promise<QueryResult> {
+    const r = await this.client.query(sql, params);
+    return { rows: r.rows as Record<string, unknown>[] };
+  }
+
+  copyCsv(into: string, csv: string): Promise<void> {
+    const copy = new CopyFromStdin(`COPY ${into} FROM STDIN (FORMAT csv)`, csv);
+    // pg hands Submittables its connection; CopyFromStdin uses the copy calls pg-copy-streams relies on.
+    this.client.query(copy as unknown as pg.Submittable);
+    return copy.done;
+  }
+}
+
+/** What `CopyFromStdin` uses of pg's connection (the same calls `pg-copy-streams` makes). */
+interface CopyConnection {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
+const COPY_CHUNK = 1 << 20;
+
+/**
+ * `COPY ... FROM STDIN` as a pg Submittable: sends the statement, streams the CSV when the server
+ * asks for it and settles once the server is ready again.
+ */
+class CopyFromStdin {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (err: Error) => void;
+  private failed = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly csv: string,
+  ) {
+    this.done = new Promise<void>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+
+  submit(connection: CopyConnection): void {
+    connection.query(this.text);
+  }
+
+  handleCopyInResponse(connection: CopyConnection): void {
+    const data = Buffer.from(this.csv, "utf8");
+    for (let i = 0; i < data.length; i += COPY_CHUNK)
+      connection.sendCopyFromChunk(data.subarray(i, i + COPY_CHUNK));
+    connection.endCopyFrom();
+  }
+
+  handleError(err: Error): void {
+    this.failed = true;
+    this.reject(err);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failed) this.resolve();
+  }
+
+  handleCommandComplete(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
+
+/** A `pg` pool for `url`; sessions are pool clients. */
+export function pgPoolDriver(
+  url: string,
+  options: { max?: number; connectTimeoutMs?: number } = {},
+): SqlDriver {
+  const ep = parsePgUrl(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: "klaviyo-sync",
+  });
+  // An idle client losing its connection must not crash the process; the next checkout reconnects.
+  pool.on("error", () => {});
+  return {
+    description: `postgres:${ep.redacted}`,
+    async session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw connectionError(ep, err);
+      }
+      try {
+        const out = await fn(new PgSession(client));
+        client.release();
+        return out;
+      } catch (err) {
+        // The session may be mid-transaction or broken: discard it rather than reuse it.
+        client.release(true);
+        throw err;
+      }
+    },
+    async end(): Promise<void> {
+      await pool.end();
+    },
+  };
+}
+
+/** An in-process PGlite instance; it has one connection, so sessions take turns. The caller closes it. */
+export function pgliteDriver(db: PGliteLike): SqlDriver {
+  const lock = new Mutex();
+  const session: SqlSession = {
+    async query(sql: string, params?: unknown[]): Promise<QueryResult> {
+      const r = await db.query(sql, params);
+      return { rows: r.rows as Record<string, unknown>[] };
+    },
+    async copyCsv(into: string, csv: string): Promise<void> {
+      await db.query(`COPY ${into} FROM '/dev/blob' (FORMAT csv)`, [], { blob: new Blob([csv]) });
+    },
+  };
+  return {
+    description: "postgres:pglite (in-process)",
+    session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
+      return lock.run(async () => {
+        try {
+          return await fn(session);
+        } catch (err) {
+          // Leave no transaction open on the shared connection.
+          await db.query("ROLLBACK").catch(() => {});
+          throw err;
+        }
+      });
+    },
+    async end(): Promise<void> {},
+  };
+}
