@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
 /**
  * `${VAR}` and `${VAR:-default}` interpolation for config values. `$${` writes a literal `${`.
  * A `$` not followed by `{` is kept as is.

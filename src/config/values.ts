@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
 /**
  * Value checks shared by the YAML config (src/config/extract.ts) and the CLI flags
  * (src/config/quick.ts): modes, dates, durations, rate-limit modes, targets, table templates and

@@ -126,7 +126,7 @@ class StreamRun {
     // A stream whose rows are only reachable through its cursor filter (suppressions) always has one.
     const floor = this.def.cursor?.floor ?? null;
     if (this.mode !== "incremental") return floor;
-    const lookback = this.sel.lookbackMs ?? 0;
+    const lookback = this.sel.lookbackMs ?? this.def.defaultLookbackMs ?? 0;
     if (this.state.cursor) return iso(new Date(Date.parse(this.state.cursor) - lookback));
     if (this.sel.startDate) return iso(new Date(this.sel.startDate));
     return floor;

@@ -103,6 +103,8 @@ export interface StreamDefinition {
   tracksDeletions?: boolean;
   /** Events: read in time windows, several at once, with a lookback. */
   windowed?: boolean;
+  /** Re-read this far behind the cursor unless the user sets `lookback` (late-arriving events), ms. */
+  defaultLookbackMs?: number;
   /** Opt-in extras (e.g. profiles' predictive analytics): option name → extra query. */
   options?: Record<string, { description: string; query: Record<string, string> }>;
 }

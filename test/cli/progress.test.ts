@@ -199,8 +199,9 @@ describe("progress reporter: TTY live view", () => {
     waited = 3200;
     vi.advanceTimersByTime(1800);
     p.onProgress({ type: "page", stream: "profiles", rows: 1000, totalRows: 2000, pages: 20 });
+    vi.advanceTimersByTime(200);
     const third = out.stderr.at(-1) ?? "";
-    expect(third).toMatch(/profiles\s+running\s+2,000 rows\s+1,000\/s\s+20 pages\s+2\.0s/);
+    expect(third).toMatch(/profiles\s+running\s+2,000 rows\s+909\/s\s+20 pages\s+2\.2s/);
     expect(third).toContain("3.2s waiting on rate limits");
 
     // The idle ticker keeps elapsed times moving without events.

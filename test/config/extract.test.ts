@@ -1,15 +1,23 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/client/errors.js";
 import { loadExtractConfig, parseExtractConfig } from "../../src/config/extract.js";
 import { redact } from "../../src/util/redact.js";
+import { FIXTURES } from "./fixtures.js";
 
 const STREAMS = ["profiles", "events", "lists", "list_memberships", "campaigns", "metrics"];
 const KEY = "pk_config_test_key_0001";
 const ENV = { KLAVIYO_API_KEY: KEY };
-const dir = join(fileURLToPath(new URL(".", import.meta.url)), "fixtures");
+const dir = mkdtempSync(join(tmpdir(), "klaviyo-sync-config-"));
+for (const [name, text] of Object.entries(FIXTURES)) writeFileSync(join(dir, name), text);
 const fixture = (name: string) => join(dir, name);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function loadError(name: string, env: Record<string, string | undefined> = ENV): Promise<ConfigError> {
   try {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/client/errors.js";
 import { expandEnv } from "../../src/config/env.js";

@@ -24,6 +24,8 @@ export const events = {
   },
   defaultMode: "incremental",
   windowed: true,
+  // Events can arrive with a time before the last run (late delivery, backfills): re-read an hour.
+  defaultLookbackMs: 3_600_000,
   // The spec's page[size] maximum (1000); the description still says 200. A server that caps
   // pages lower just returns more pages, all followed through links.next.
   pageSize: maxPageSize("get_events"),

@@ -19,7 +19,7 @@ import {
   type SqlDriver,
   type SqlSession,
 } from "./pg-connect.js";
-import { csvLines, normalizeRows } from "./values.js";
+import { lastPerKey, rawCsv } from "./values.js";
 
 export type { PGliteLike } from "./pg-connect.js";
 export { redactUrl } from "./pg-connect.js";
@@ -232,7 +232,9 @@ export class PostgresTarget implements Target {
   async commit(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     const { table, columns, primaryKey } = batch;
     const merge = batch.write === "merge" && primaryKey.length > 0;
-    const rows = normalizeRows(table, columns, batch.rows, primaryKey, merge);
+    // Values of the wrong kind fail here, before the transaction; PostgreSQL parses the text.
+    const rows = merge ? lastPerKey(batch.rows, primaryKey) : batch.rows;
+    const csv = rawCsv(table, columns, rows);
     const state = JSON.stringify(batch.state);
     const tableColumns = merge ? await this.columnsOf(table) : new Set<string>();
     const qt = this.qualified(table);
@@ -240,7 +242,6 @@ export class PostgresTarget implements Target {
       await this.transaction(async (s) => {
         if (rows.length > 0) {
           const names = columns.map((c) => quoteIdent(c.name)).join(", ");
-          const csv = csvLines(columns, rows, false);
           if (merge) {
             const defs = columns.map((c) => `${quoteIdent(c.name)} ${PG_TYPES[c.type]}`).join(", ");
             await s.query(`CREATE TEMP TABLE ${BATCH_TABLE} (${defs}) ON COMMIT DROP`);

@@ -41,9 +41,7 @@ const DATE_PREFIX = /^(\d{4}-\d{2}-\d{2})([T ].*)?$/;
  */
 export function normalizeValue(table: string, column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  const fail = (why: string): never => {
-    throw new ValueTypeError(table, column.name, column.type, value, why);
-  };
+  const fail = (why: string): never => typeError(table, column, value, why);
   switch (column.type) {
     case "VARCHAR":
       if (typeof value === "string") return value;
@@ -114,14 +112,7 @@ export function normalizeRows(
     for (const col of columns) o[col.name] = normalizeValue(table, col, row[col.name]);
     return o;
   });
-  if (!dedupe || primaryKey.length === 0) return out;
-  const byKey = new Map<string, Row>();
-  for (const row of out) {
-    const key = JSON.stringify(primaryKey.map((k) => row[k]));
-    byKey.delete(key);
-    byKey.set(key, row);
-  }
-  return [...byKey.values()];
+  return dedupe ? lastPerKey(out, primaryKey) : out;
 }
 
 /** Text of a normalised value in a CSV field (before quoting); undefined for NULL. */
@@ -131,11 +122,12 @@ function csvText(value: unknown, type: ColumnType): string | undefined {
   return typeof value === "string" ? value : String(value);
 }
 
+const NEEDS_QUOTES = /^$|^\s|\s$|[",\r\n]/;
+
 /** RFC 4180 field: quoted when it holds a comma, quote, CR/LF, edge spaces or is empty. */
 export function csvField(text: string | undefined): string {
   if (text === undefined) return "";
-  if (text === "" || /[",\r\n]/.test(text) || text.trim() !== text) return `"${text.replace(/"/g, '""')}"`;
-  return text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** CSV lines (`\n`-terminated) for normalised rows; NULL is an empty field, "" a quoted empty one. */
@@ -146,6 +138,74 @@ export function csvLines(columns: readonly Column[], rows: readonly Row[], heade
     parts.push(`${columns.map((c) => csvField(csvText(row[c.name], c.type))).join(",")}\n`);
   }
   return parts.join("");
+}
+
+/** Rows with the last row of each primary key kept (in the order of those last rows). */
+export function lastPerKey(rows: readonly Row[], primaryKey: readonly string[]): Row[] {
+  if (primaryKey.length === 0) return [...rows];
+  const byKey = new Map<unknown, Row>();
+  const single = primaryKey.length === 1 ? primaryKey[0] : undefined;
+  for (const row of rows) {
+    const key =
+      single !== undefined ? String(row[single]) : primaryKey.map((k) => String(row[k])).join("\u0000");
+    byKey.delete(key);
+    byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? [...rows] : [...byKey.values()];
+}
+
+/**
+ * CSV text (no header) of raw rows for a database that checks values itself (PostgreSQL's COPY):
+ * values of the wrong JavaScript type fail here with a ValueTypeError, strings go through as text
+ * for the database to parse, Dates become ISO 8601, JSON values JSON text.
+ */
+export function rawCsv(table: string, columns: readonly Column[], rows: readonly Row[]): string {
+  const out: string[] = [];
+  const fields: string[] = new Array<string>(columns.length);
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++)
+      fields[i] = rawCsvField(table, columns[i]!, row[columns[i]!.name]);
+    out.push(fields.join(","));
+  }
+  return out.length > 0 ? `${out.join("\n")}\n` : "";
+}
+
+function rawCsvField(table: string, col: Column, v: unknown): string {
+  if (v === null || v === undefined) return "";
+  switch (col.type) {
+    case "VARCHAR":
+      return csvField(typeof v === "string" ? v : (normalizeValue(table, col, v) as string));
+    case "BIGINT":
+      if (typeof v === "number" && Number.isInteger(v)) return String(v);
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v === "string") return csvField(v);
+      return typeError(table, col, v, "not an integer");
+    case "DOUBLE":
+      if (typeof v === "number") return String(v);
+      if (typeof v === "string") return csvField(v);
+      return String(normalizeValue(table, col, v));
+    case "BOOLEAN":
+      if (typeof v === "boolean") return v ? "t" : "f";
+      if (typeof v === "string") return csvField(v);
+      return typeError(table, col, v, "not a boolean");
+    case "TIMESTAMPTZ":
+    case "DATE":
+      if (typeof v === "string") return csvField(v);
+      return String(normalizeValue(table, col, v));
+    case "JSON": {
+      let text: string;
+      try {
+        text = JSON.stringify(v);
+      } catch (err) {
+        return typeError(table, col, v, `not serialisable as JSON (${(err as Error).message})`);
+      }
+      return csvField(text);
+    }
+  }
+}
+
+function typeError(table: string, column: Column, value: unknown, why: string): never {
+  throw new ValueTypeError(table, column.name, column.type, value, why);
 }
 
 /** Refuses names that would not work as a table (or a folder) name. */
