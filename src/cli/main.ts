@@ -8,6 +8,7 @@ import { registerApiCommand } from "./commands/api.js";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
+import { registerExtractCommands } from "./commands/extract.js";
 import { EXIT, reportError } from "./errors.js";
 import { type Output, processOutput } from "./output.js";
 
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerApiCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerDemoCommand(program, ctx);
+  registerExtractCommands(program, ctx);
   return program;
 }
 

@@ -54,6 +54,11 @@ export interface ExtractConfigOptions {
   env?: Record<string, string | undefined>;
   /** Valid stream names (the registry's STREAM_NAMES), in registry order. */
   streamNames: readonly string[];
+  /**
+   * The opt-in options a stream accepts (e.g. `(s) => Object.keys(getStream(s)?.options ?? {})`);
+   * when given, `options` lists are checked against it.
+   */
+  streamOptions?: (stream: string) => readonly string[];
 }
 
 type Path = Array<string | number>;
@@ -345,6 +350,8 @@ export function parseExtractConfig(
     }
   }
   problems.push(...streamNameProblems(raw, streamNames, locator));
+  if (options.streamOptions)
+    problems.push(...optionProblems(raw, streamNames, options.streamOptions, locator));
   if (problems.length > 0) throw located(problems, locator);
   // Unreachable when problems were found; narrows the type.
   if (!parsed.success) throw new ConfigError(`${file}: invalid config.`);
@@ -428,6 +435,38 @@ function streamNameProblems(raw: unknown, streamNames: readonly string[], locato
       const found = locator.find(["streams", name]);
       problems.push({ offset: found.keyOffset ?? found.offset, message: `streams: ${match.problem}` });
     }
+  }
+  return problems;
+}
+
+function optionProblems(
+  raw: unknown,
+  streamNames: readonly string[],
+  streamOptions: (stream: string) => readonly string[],
+  locator: Locator,
+): Located[] {
+  const streams = raw && typeof raw === "object" ? (raw as { streams?: unknown }).streams : undefined;
+  if (!streams || typeof streams !== "object" || Array.isArray(streams)) return [];
+  const problems: Located[] = [];
+  for (const [name, settings] of Object.entries(streams)) {
+    const list =
+      settings && typeof settings === "object" ? (settings as { options?: unknown }).options : undefined;
+    const match = matchStreams(name, streamNames);
+    if (!Array.isArray(list) || !match.ok) continue;
+    const allowed = [...new Set(match.value.flatMap((s) => [...streamOptions(s)]))];
+    list.forEach((option, i) => {
+      if (typeof option !== "string" || allowed.includes(option)) return;
+      const path = ["streams", name, "options", i];
+      const which = match.value.length === 1 ? name : `the streams "${name}" selects`;
+      const known =
+        allowed.length === 0
+          ? ` ${which} ${match.value.length === 1 ? "takes" : "take"} no options.`
+          : ` Options: ${allowed.join(", ")}.`;
+      problems.push({
+        offset: locator.find(path).offset,
+        message: `${formatPath(path)}: unknown option "${option}" for ${which}.${didYouMean(option, allowed)}${known}`,
+      });
+    });
   }
   return problems;
 }

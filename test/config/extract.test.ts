@@ -351,3 +351,27 @@ describe("parseExtractConfig: stream selection", () => {
     );
   });
 });
+
+describe("parseExtractConfig: stream options", () => {
+  const streamOptions = (stream: string) => (stream === "profiles" ? ["predictive_analytics"] : []);
+  const withOptions = (text: string) =>
+    parseExtractConfig(text, { file: "extract.yaml", env: ENV, streamNames: STREAMS, streamOptions });
+
+  it("accepts known options", () => {
+    const config = withOptions(
+      "target: duckdb:x\nstreams:\n  profiles: { options: [predictive_analytics] }\n",
+    );
+    expect(config.streams[0]?.options).toEqual(["predictive_analytics"]);
+  });
+
+  it("rejects an unknown option with a suggestion, at the option", () => {
+    expect(() =>
+      withOptions("target: duckdb:x\nstreams:\n  profiles:\n    options: [predictive_analytic]\n"),
+    ).toThrow(
+      'extract.yaml:4:15: streams.profiles.options[0]: unknown option "predictive_analytic" for profiles. Did you mean "predictive_analytics"? Options: predictive_analytics.',
+    );
+    expect(() => withOptions("target: duckdb:x\nstreams:\n  events: { options: [x] }\n")).toThrow(
+      'extract.yaml:3:23: streams.events.options[0]: unknown option "x" for events. events takes no options.',
+    );
+  });
+});

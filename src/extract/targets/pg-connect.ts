@@ -56,6 +56,15 @@ export function redactUrl(url: string): string {
   }
 }
 
+function passwordOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return (u.password ? decodeURIComponent(u.password) : undefined) ?? u.searchParams.get("password") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses and checks a postgres URL; a ConfigError (password redacted) when it is not one. */
 export function parsePgUrl(url: string): PgEndpoint {
   const redacted = redactUrl(url);
@@ -90,11 +99,12 @@ interface PgErrorLike {
 }
 
 /** A ConfigError for a failed connection attempt, saying what to check. */
-export function connectionError(ep: PgEndpoint, err: unknown): ConfigError {
+export function connectionError(ep: PgEndpoint, err: unknown, password?: string): ConfigError {
   const e = (err ?? {}) as PgErrorLike;
   const nested = Array.isArray(e.errors) ? (e.errors[0] as PgErrorLike | undefined) : undefined;
   const code = e.code ?? nested?.code;
-  const raw = (e.message || nested?.message || String(err)).split(ep.redacted).join("<url>");
+  let raw = e.message || nested?.message || String(err);
+  if (password) raw = raw.split(password).join("***");
   const where = `PostgreSQL at ${ep.host}:${ep.port} (database "${ep.database}", user "${ep.user}")`;
   let what: string;
   switch (code) {
@@ -208,6 +218,8 @@ export function pgPoolDriver(
   options: { max?: number; connectTimeoutMs?: number } = {},
 ): SqlDriver {
   const ep = parsePgUrl(url);
+  const password = passwordOf(url);
+  let ended = false;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 4,
@@ -223,7 +235,7 @@ export function pgPoolDriver(
       try {
         client = await pool.connect();
       } catch (err) {
-        throw connectionError(ep, err);
+        throw connectionError(ep, err, password);
       }
       try {
         const out = await fn(new PgSession(client));
@@ -236,6 +248,8 @@ export function pgPoolDriver(
       }
     },
     async end(): Promise<void> {
+      if (ended) return;
+      ended = true;
       await pool.end();
     },
   };

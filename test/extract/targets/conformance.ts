@@ -361,6 +361,24 @@ export function targetConformance(name: string, setup: () => Promise<TargetHarne
         expect([...rows.values()].map((r) => r._deleted_at)).toEqual([null, null, null, null]);
         expect(rows.get("L1/c")?._run_id).toBe("run3");
         expect((await t.readState("members"))?.cursor).toBe("5");
+        // run4 misses a; run5 brings it back with a batch whose columns leave out _deleted_at.
+        await t.commit({
+          ...base,
+          rows: ["b", "c"].map((id) => m("L1", id, "run4", at(60))),
+          state: state("members", "6"),
+          markDeleted: { parentColumn: "list_id", parentId: "L1", seenRunId: "run4", at: at(70) },
+        });
+        expect((await t.readRows("members")).find((r) => key(r) === "L1/a")?._deleted_at).toBe(iso(at(70)));
+        const withoutDeleted = MEMBER_COLUMNS.filter((c) => c.name !== "_deleted_at");
+        await t.commit({
+          ...base,
+          columns: withoutDeleted,
+          rows: [m("L1", "a", "run5", at(80))],
+          state: state("members", "7"),
+        });
+        rows = new Map((await t.readRows("members")).map((r) => [key(r), r]));
+        expect(rows.get("L1/a")).toMatchObject({ _deleted_at: null, _run_id: "run5" });
+        expect(await t.count("members")).toBe(4);
       });
     });
 

@@ -203,6 +203,7 @@ describe("postgres connection errors", () => {
     expect(t.description).toContain("loader:***@127.0.0.1:1");
     const err = await t.open().catch((e: unknown) => e);
     await t.close();
+    await t.close();
     expect(err).toBeInstanceOf(ConfigError);
     const msg = (err as Error).message;
     expect(msg).toContain("127.0.0.1:1");
@@ -244,7 +245,9 @@ describe("postgres connection errors", () => {
     expect(nodb.message).toMatch(/CREATE DATABASE/);
     const timeout = connectionError(ep, new Error("Connection terminated due to connection timeout"));
     expect(timeout.message).toMatch(/timed out/);
-    for (const e of [auth, dns, nodb, timeout]) expect(e.message).not.toContain("s3cretPW");
+    const echoed = connectionError(ep, new Error("server said: bad s3cretPW"), "s3cretPW");
+    expect(echoed.message).toContain("bad ***");
+    for (const e of [auth, dns, nodb, timeout, echoed]) expect(e.message).not.toContain("s3cretPW");
   });
 
   it("redacts passwords in URLs, even malformed ones", () => {
