@@ -59,7 +59,9 @@ export function redactUrl(url: string): string {
 function passwordOf(url: string): string | undefined {
   try {
     const u = new URL(url);
-    return (u.password ? decodeURIComponent(u.password) : undefined) ?? u.searchParams.get("password") ?? undefined;
+    return (
+      (u.password ? decodeURIComponent(u.password) : undefined) ?? u.searchParams.get("password") ?? undefined
+    );
   } catch {
     return undefined;
   }
