@@ -340,6 +340,38 @@ class StreamRun {
     }
   }
 
+  /** What this run would read, without reading anything (for --dry-run). */
+  plan(previous: StreamState | undefined): {
+    stream: string;
+    mode: SyncMode;
+    from: string | null;
+    requests: string[];
+  } {
+    const base = this.baseQuery();
+    const from = this.lowerBound();
+    const q = new URLSearchParams(
+      this.withFilter(
+        base,
+        this.cursorFilters(from, this.mode === "incremental" ? iso(this.startedAt) : null),
+      ),
+    );
+    const first = `${this.def.operation} ?${decodeURIComponent(q.toString())}`;
+    const requests = this.def.parent
+      ? [
+          `${first} once per ${this.def.parent.stream} row${this.fullPass ? " (full pass: removals are recorded)" : ""}`,
+        ]
+      : this.def.windowed && this.mode === "incremental"
+        ? [
+            `${first} in ${this.opts.windowDays ?? 7}-day windows from ${from ?? "the oldest event"} to ${iso(this.startedAt)}`,
+          ]
+        : this.def.partitions
+          ? this.def.partitions.map((p) => `${first} for ${p.key}`)
+          : [first];
+    if (previous?.inProgress)
+      requests.unshift(`resumes run ${previous.inProgress.runId} started ${previous.inProgress.startedAt}`);
+    return { stream: this.def.name, mode: this.mode, from, requests };
+  }
+
   async run(): Promise<void> {
     this.opts.onProgress?.({
       type: "stream-start",
@@ -404,23 +436,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
     for (const { def, sel } of selected) {
       const previous = await opts.target.readState(def.name);
       const run = new StreamRun(opts, def, sel, previous, runId, startedAt);
-      const mode: SyncMode =
-        (sel.mode ?? def.defaultMode) === "incremental" && !def.cursor && !def.tracksDeletions
-          ? "full-refresh"
-          : (sel.mode ?? def.defaultMode);
-      const from = mode === "incremental" ? (previous?.cursor ?? sel.startDate ?? null) : null;
-      plan.push({
-        stream: def.name,
-        mode,
-        from,
-        requests: def.parent
-          ? [
-              `GET ${def.operation} once per ${def.parent.stream} row (${previous?.inProgress ? "resuming" : "from the start"})`,
-            ]
-          : [
-              `GET ${def.operation}${run ? "" : ""} ${def.windowed ? `in ${opts.windowDays ?? 7}-day windows` : ""}`.trim(),
-            ],
-      });
+      plan.push(run.plan(previous));
     }
     return { runId, startedAt, results: [], plan };
   }
