@@ -388,7 +388,29 @@ class StreamRun {
     for (const k of Object.keys(this.positions))
       if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
     await pool(units, this.def.windowed ? (this.opts.windowConcurrency ?? 4) : 1, (u) => this.readUnit(u));
-    // Memberships of parents that disappeared: mark them removed on a full pass.
+    // Memberships of parents that disappeared (a deleted list): mark all their rows removed.
+    let parents: string[] | undefined;
+    if (this.fullPass && this.def.parent) {
+      parents = units.flatMap((u) => (u.parentId ? [u.parentId] : []));
+      const current = new Set(parents);
+      for (const gone of this.state.parents ?? []) {
+        if (current.has(gone)) continue;
+        await this.target.commit({
+          table: this.writeTable,
+          columns: this.columns,
+          primaryKey: this.def.primaryKey,
+          rows: [],
+          write: "merge",
+          state: this.inProgressState(),
+          markDeleted: {
+            parentColumn: this.def.parent.column,
+            parentId: gone,
+            seenRunId: this.runId,
+            at: this.startedAt,
+          },
+        });
+      }
+    }
     const completedAt = iso(new Date());
     const final: StreamState = {
       ...this.state,
@@ -397,6 +419,7 @@ class StreamRun {
       lastRunId: this.runId,
       lastCompletedAt: completedAt,
       ...(this.fullPass ? { lastFullPassAt: iso(this.startedAt) } : {}),
+      ...(parents ? { parents } : {}),
     };
     if (this.mode === "full-refresh") {
       await this.target.swap(this.table, this.writeTable, final);

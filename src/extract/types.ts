@@ -124,6 +124,8 @@ export interface StreamState {
     /** For full refresh: the staging table being filled. */
     staging?: string;
   } | null;
+  /** Parent ids seen by the last full pass (a parent that disappears has all its rows marked removed). */
+  parents?: string[] | null;
   /** When the last full pass over a membership stream ran (for removals). */
   lastFullPassAt?: string | null;
   lastRunId?: string | null;

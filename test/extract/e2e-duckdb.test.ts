@@ -145,6 +145,28 @@ describe("extract every stream into DuckDB", () => {
     expect(third.results[0]?.rows).toBe(0);
   });
 
+  it("marks every membership of a deleted list as removed on the next full pass", async () => {
+    const list = [...emu.store.lists.values()].find((l) => (emu.store.listMembers.get(l.id)?.size ?? 0) > 0);
+    if (!list) throw new Error("no list with members");
+    const live = await target.query(
+      `SELECT count(*)::INTEGER AS n FROM list_memberships WHERE list_id = '${list.id}' AND _deleted_at IS NULL`,
+    );
+    expect(Number(live[0]?.n)).toBeGreaterThan(0);
+    await client.lists.delete(list.id);
+    const result = await runExtract({
+      client,
+      target,
+      streams: [{ name: "list_memberships" }],
+      fullPassHours: 0,
+    });
+    expect(result.results[0]?.status).toBe("ok");
+    const after = await target.query(
+      `SELECT count(*) FILTER (WHERE _deleted_at IS NULL)::INTEGER AS live, count(*)::INTEGER AS total FROM list_memberships WHERE list_id = '${list.id}'`,
+    );
+    expect(Number(after[0]?.live)).toBe(0);
+    expect(Number(after[0]?.total)).toBeGreaterThan(0); // recorded, never silently dropped
+  });
+
   it("keeps the old table until a full refresh completes, then swaps", async () => {
     const before = await target.count("tags");
     const result = await runExtract({ client, target, streams: [{ name: "tags", mode: "full-refresh" }] });
