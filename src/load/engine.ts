@@ -1,0 +1,317 @@
+/**
+ * The load engine: one sync = model → mapping → diff → validation → action batches → outcomes.
+ *
+ * Memory stays bounded for large models: the first pass streams (key, hash) pairs into the
+ * snapshot store, which computes the diff inside DuckDB; the second pass re-reads the model and
+ * handles only the rows that were added or changed. Outcomes are recorded after every batch, and
+ * a row counts as synced only when Klaviyo confirmed it, so a run killed at any point and started
+ * again sends exactly the rows that are not yet confirmed.
+ */
+import { createHash } from "node:crypto";
+import { ConfigError } from "../client/errors.js";
+import type { KlaviyoClient } from "../client/index.js";
+import { silentLogger, type Logger } from "../client/types.js";
+import type { ActionContext, ActionDefinition, LoadRow, MappedFields, ModelRow, RemovedRow, RowOutcome } from "./types.js";
+
+/** What the engine needs from the snapshot and run store (src/load/state). */
+export interface LoadStateStore {
+  diff(
+    sync: string,
+    rows: AsyncIterable<Array<{ key: string; hash: string }>>,
+  ): Promise<{ added: string[]; changed: string[]; unchanged: number; removed: RemovedRow[]; duplicates: string[] }>;
+  record(sync: string, outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields }>): Promise<void>;
+  forget(sync: string, keys: string[]): Promise<void>;
+  reset(sync: string): Promise<void>;
+  memory(sync: string): ActionContext["memory"];
+  startRun(sync: string, meta: Record<string, unknown>): Promise<string>;
+  finishRun(runId: string, summary: RunSummary): Promise<void>;
+  lock(sync: string): Promise<void>;
+  unlock(sync: string): Promise<void>;
+}
+
+/** What the engine needs from a model (src/load/models). */
+export interface ModelReader {
+  rows(batchSize: number): AsyncIterable<ModelRow[]>;
+}
+
+export interface SyncSpec {
+  name: string;
+  action: ActionDefinition;
+  mode: string;
+  primaryKey: string[];
+  mapping: Array<{ column: string; field: string }>;
+  constants?: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+export interface RunSummary {
+  status: "succeeded" | "failed" | "dry-run";
+  queried: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  invalid: number;
+  rejected: number;
+  succeeded: number;
+  durationMs: number;
+  rateLimitWaitMs: number;
+  error?: string;
+}
+
+export type LoadProgress =
+  | { type: "diff"; sync: string; queried: number; added: number; changed: number; removed: number; unchanged: number }
+  | { type: "batch"; sync: string; sent: number; succeeded: number; invalid: number; rejected: number; total: number };
+
+export interface RunSyncOptions {
+  client: KlaviyoClient;
+  sync: SyncSpec;
+  /** Opens the model afresh for each pass. */
+  openModel: () => Promise<ModelReader & { close(): Promise<void> }>;
+  state: LoadStateStore;
+  dryRun?: boolean;
+  fullResync?: boolean;
+  /** Fail the run when (invalid + rejected) / rows sent exceeds this fraction. */
+  maxRejectRate?: number;
+  /** Receives every invalid or rejected row (for the reject report). */
+  onReject?: (row: { key: string; status: string; reason: string; payload: unknown }) => void;
+  onProgress?: (e: LoadProgress) => void;
+  logger?: Logger;
+  signal?: AbortSignal;
+  batchSize?: number;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface RunSyncResult {
+  runId: string;
+  summary: RunSummary;
+  /** Dry runs: up to three payloads that would be sent. */
+  samples?: unknown[];
+}
+
+const SEP = "\u001f";
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let cur = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i] as string;
+    const next = cur[p];
+    if (next === undefined || next === null || typeof next !== "object") cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1] as string] = value;
+}
+
+/** Canonical JSON (sorted keys) so the same values always hash the same. */
+function canonical(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object") {
+    const keys = Object.keys(value as Record<string, unknown>).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Builds the key, mapped fields and hash of one model row. */
+export function mapRow(sync: SyncSpec, row: ModelRow): LoadRow {
+  const keyParts: string[] = [];
+  for (const col of sync.primaryKey) {
+    const v = row[col];
+    keyParts.push(v === null || v === undefined ? "" : v instanceof Date ? v.toISOString() : String(v));
+  }
+  const fields: MappedFields = {};
+  for (const { column, field } of sync.mapping) {
+    const v = row[column];
+    fields[field] = v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v;
+  }
+  for (const [field, v] of Object.entries(sync.constants ?? {})) fields[field] = v;
+  // Nested form for actions (`location.city` → { location: { city } }) is built by the actions
+  // from these flat paths; the hash covers the flat, normalised values.
+  const hash = createHash("sha256").update(canonical(fields)).digest("base64url").slice(0, 22);
+  return { key: keyParts.join(SEP), source: row, fields, hash };
+}
+
+export { setPath as setFieldPath };
+
+export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
+  const { sync, state, client } = opts;
+  const logger = opts.logger ?? silentLogger;
+  const started = Date.now();
+  const waitBefore = client.stats.budgetWaitMs + client.stats.backoffWaitMs;
+  const batchSize = opts.batchSize ?? 5000;
+  const summary: RunSummary = {
+    status: opts.dryRun ? "dry-run" : "succeeded",
+    queried: 0,
+    added: 0,
+    changed: 0,
+    removed: 0,
+    unchanged: 0,
+    invalid: 0,
+    rejected: 0,
+    succeeded: 0,
+    durationMs: 0,
+    rateLimitWaitMs: 0,
+  };
+  if (!opts.dryRun) await state.lock(sync.name);
+  const runId = opts.dryRun ? "dry-run" : await state.startRun(sync.name, { action: sync.action.name, mode: sync.mode });
+  const samples: unknown[] = [];
+  try {
+    if (opts.fullResync && !opts.dryRun) await state.reset(sync.name);
+
+    // Pass 1: keys and hashes into the diff.
+    const model1 = await opts.openModel();
+    let queried = 0;
+    const pairs = async function* () {
+      for await (const batch of model1.rows(batchSize)) {
+        opts.signal?.throwIfAborted();
+        queried += batch.length;
+        yield batch.map((r) => {
+          const m = mapRow(sync, r);
+          return { key: m.key, hash: m.hash };
+        });
+      }
+    };
+    let diff: Awaited<ReturnType<LoadStateStore["diff"]>>;
+    try {
+      diff = await state.diff(sync.name, pairs());
+    } finally {
+      await model1.close();
+    }
+    summary.queried = queried;
+    if (diff.duplicates.length > 0) {
+      const shown = diff.duplicates.slice(0, 20).map((k) => k.split(SEP).join(", "));
+      throw new ConfigError(
+        `Sync ${sync.name}: the model has ${diff.duplicates.length} duplicate primary key value(s) (${sync.primaryKey.join(", ")}): ${shown.join("; ")}${diff.duplicates.length > 20 ? "; ..." : ""}. Nothing was sent. Make the primary key unique in the model.`,
+      );
+    }
+    summary.added = diff.added.length;
+    summary.changed = diff.changed.length;
+    summary.unchanged = diff.unchanged;
+    const removing = sync.mode === "mirror" ? diff.removed : [];
+    summary.removed = removing.length;
+    opts.onProgress?.({ type: "diff", sync: sync.name, queried, added: summary.added, changed: summary.changed, removed: summary.removed, unchanged: summary.unchanged });
+
+    const wanted = new Set<string>([...diff.added, ...diff.changed]);
+    const ctx: ActionContext = {
+      client,
+      sync: sync.name,
+      options: sync.options,
+      mode: sync.mode,
+      memory: state.memory(sync.name),
+      logger,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      now: opts.now ?? Date.now,
+      sleep: opts.sleep ?? ((ms, signal) => client.core.config.clock.sleep(ms, signal)),
+    };
+    const total = wanted.size;
+    let sent = 0;
+    const reject = (o: RowOutcome, payload: unknown) => {
+      opts.onReject?.({ key: o.key, status: o.status, reason: o.reason ?? "", payload });
+    };
+
+    // Pass 2: only the rows that changed.
+    if (wanted.size > 0) {
+      const model2 = await opts.openModel();
+      try {
+        let pending: LoadRow[] = [];
+        const flush = async () => {
+          if (pending.length === 0) return;
+          const batch = pending;
+          pending = [];
+          const byKey = new Map(batch.map((r) => [r.key, r]));
+          let outcomes: RowOutcome[];
+          if (opts.dryRun) {
+            outcomes = batch.map((r) => ({ key: r.key, status: "succeeded" as const, payload: r.fields }));
+            for (const r of batch) if (samples.length < 3) samples.push(r.fields);
+          } else {
+            outcomes = await sync.action.perform(batch, ctx);
+          }
+          for (const o of outcomes) {
+            if (o.status === "succeeded") summary.succeeded++;
+            else if (o.status === "rejected") {
+              summary.rejected++;
+              reject(o, o.payload ?? byKey.get(o.key)?.fields);
+            }
+          }
+          if (!opts.dryRun) {
+            await state.record(
+              sync.name,
+              outcomes.map((o) => {
+                const row = byKey.get(o.key);
+                return { ...o, ...(row ? { hash: row.hash, fields: row.fields } : {}) };
+              }),
+            );
+          }
+          sent += batch.length;
+          opts.onProgress?.({ type: "batch", sync: sync.name, sent, succeeded: summary.succeeded, invalid: summary.invalid, rejected: summary.rejected, total });
+        };
+        const invalidBuffer: RowOutcome[] = [];
+        for await (const rows of model2.rows(batchSize)) {
+          opts.signal?.throwIfAborted();
+          for (const r of rows) {
+            const m = mapRow(sync, r);
+            if (!wanted.delete(m.key)) continue; // unchanged, or a duplicate read
+            const reason = sync.action.validate(m, ctx);
+            if (reason) {
+              summary.invalid++;
+              const o: RowOutcome = { key: m.key, status: "invalid", reason, payload: m.fields };
+              invalidBuffer.push(o);
+              reject(o, m.fields);
+              continue;
+            }
+            pending.push(m);
+            if (pending.length >= sync.action.limits.maxRows * 2) await flush();
+          }
+          if (invalidBuffer.length > 0 && !opts.dryRun) {
+            await state.record(sync.name, invalidBuffer.splice(0));
+          }
+        }
+        await flush();
+        if (invalidBuffer.length > 0 && !opts.dryRun) await state.record(sync.name, invalidBuffer.splice(0));
+      } finally {
+        await model2.close();
+      }
+      if (wanted.size > 0) logger.warn("rows changed between the two reads of the model; they will be sent next run", { count: wanted.size });
+    }
+
+    // Mirror: rows that left the model.
+    if (removing.length > 0) {
+      if (!sync.action.remove) throw new ConfigError(`Action ${sync.action.name} does not support mode ${sync.mode}.`);
+      if (!opts.dryRun) {
+        for (let i = 0; i < removing.length; i += sync.action.limits.maxRows) {
+          const chunk = removing.slice(i, i + sync.action.limits.maxRows);
+          const outcomes = await sync.action.remove(chunk, ctx);
+          const gone = outcomes.filter((o) => o.status === "succeeded").map((o) => o.key);
+          for (const o of outcomes) if (o.status !== "succeeded") reject(o, chunk.find((c) => c.key === o.key)?.fields);
+          await state.forget(sync.name, gone);
+        }
+      }
+    }
+
+    const attempted = summary.added + summary.changed;
+    if (opts.maxRejectRate !== undefined && attempted > 0) {
+      const rate = (summary.invalid + summary.rejected) / attempted;
+      if (rate > opts.maxRejectRate) {
+        summary.status = "failed";
+        summary.error = `${Math.round(rate * 1000) / 10}% of the rows sent were invalid or rejected, above --max-reject-rate ${opts.maxRejectRate * 100}%.`;
+      }
+    }
+    return { runId, summary, ...(opts.dryRun ? { samples } : {}) };
+  } catch (err) {
+    summary.status = "failed";
+    summary.error = err instanceof Error ? err.message : String(err);
+    throw err;
+  } finally {
+    summary.durationMs = Date.now() - started;
+    summary.rateLimitWaitMs = client.stats.budgetWaitMs + client.stats.backoffWaitMs - waitBefore;
+    if (!opts.dryRun) {
+      await state.finishRun(runId, summary).catch((e: unknown) => logger.warn("could not record the run", { error: String(e) }));
+      await state.unlock(sync.name).catch(() => {});
+    }
+  }
+}
