@@ -233,8 +233,9 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
           }
           for (const o of outcomes) {
             if (o.status === "succeeded") summary.succeeded++;
-            else if (o.status === "rejected") {
-              summary.rejected++;
+            else {
+              if (o.status === "rejected") summary.rejected++;
+              else summary.invalid++;
               reject(o, o.payload ?? byKey.get(o.key)?.fields);
             }
           }
@@ -265,7 +266,7 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
               continue;
             }
             pending.push(m);
-            if (pending.length >= sync.action.limits.maxRows * 2) await flush();
+            if (pending.length >= sync.action.limits.maxRows) await flush();
           }
           if (invalidBuffer.length > 0 && !opts.dryRun) {
             await state.record(sync.name, invalidBuffer.splice(0));
