@@ -10,22 +10,36 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../client/errors.js";
 import type { KlaviyoClient } from "../client/index.js";
-import { silentLogger, type Logger } from "../client/types.js";
-import type { ActionContext, ActionDefinition, LoadRow, MappedFields, ModelRow, RemovedRow, RowOutcome } from "./types.js";
+import { type Logger, silentLogger } from "../client/types.js";
+import type {
+  ActionContext,
+  ActionDefinition,
+  LoadRow,
+  MappedFields,
+  ModelRow,
+  RemovedRow,
+  RowOutcome,
+} from "./types.js";
 
 /** What the engine needs from the snapshot and run store (src/load/state). */
 export interface LoadStateStore {
   diff(
     sync: string,
     rows: AsyncIterable<Array<{ key: string; hash: string }>>,
-  ): Promise<{ added: string[]; changed: string[]; unchanged: number; removed: RemovedRow[]; duplicates: string[] }>;
+  ): Promise<{
+    added: string[];
+    changed: string[];
+    unchanged: number;
+    removed: RemovedRow[];
+    duplicates: string[];
+  }>;
   record(sync: string, outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields }>): Promise<void>;
   forget(sync: string, keys: string[]): Promise<void>;
   reset(sync: string): Promise<void>;
   memory(sync: string): ActionContext["memory"];
   startRun(sync: string, meta: Record<string, unknown>): Promise<string>;
   finishRun(runId: string, summary: RunSummary): Promise<void>;
-  lock(sync: string): Promise<void>;
+  lock(sync: string): Promise<unknown>;
   unlock(sync: string): Promise<void>;
 }
 
@@ -60,8 +74,24 @@ export interface RunSummary {
 }
 
 export type LoadProgress =
-  | { type: "diff"; sync: string; queried: number; added: number; changed: number; removed: number; unchanged: number }
-  | { type: "batch"; sync: string; sent: number; succeeded: number; invalid: number; rejected: number; total: number };
+  | {
+      type: "diff";
+      sync: string;
+      queried: number;
+      added: number;
+      changed: number;
+      removed: number;
+      unchanged: number;
+    }
+  | {
+      type: "batch";
+      sync: string;
+      sent: number;
+      succeeded: number;
+      invalid: number;
+      rejected: number;
+      total: number;
+    };
 
 export interface RunSyncOptions {
   client: KlaviyoClient;
@@ -158,7 +188,9 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     rateLimitWaitMs: 0,
   };
   if (!opts.dryRun) await state.lock(sync.name);
-  const runId = opts.dryRun ? "dry-run" : await state.startRun(sync.name, { action: sync.action.name, mode: sync.mode });
+  const runId = opts.dryRun
+    ? "dry-run"
+    : await state.startRun(sync.name, { action: sync.action.name, mode: sync.mode });
   const samples: unknown[] = [];
   try {
     if (opts.fullResync && !opts.dryRun) await state.reset(sync.name);
@@ -194,7 +226,15 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     summary.unchanged = diff.unchanged;
     const removing = sync.mode === "mirror" ? diff.removed : [];
     summary.removed = removing.length;
-    opts.onProgress?.({ type: "diff", sync: sync.name, queried, added: summary.added, changed: summary.changed, removed: summary.removed, unchanged: summary.unchanged });
+    opts.onProgress?.({
+      type: "diff",
+      sync: sync.name,
+      queried,
+      added: summary.added,
+      changed: summary.changed,
+      removed: summary.removed,
+      unchanged: summary.unchanged,
+    });
 
     const wanted = new Set<string>([...diff.added, ...diff.changed]);
     const ctx: ActionContext = {
@@ -249,7 +289,15 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
             );
           }
           sent += batch.length;
-          opts.onProgress?.({ type: "batch", sync: sync.name, sent, succeeded: summary.succeeded, invalid: summary.invalid, rejected: summary.rejected, total });
+          opts.onProgress?.({
+            type: "batch",
+            sync: sync.name,
+            sent,
+            succeeded: summary.succeeded,
+            invalid: summary.invalid,
+            rejected: summary.rejected,
+            total,
+          });
         };
         const invalidBuffer: RowOutcome[] = [];
         for await (const rows of model2.rows(batchSize)) {
@@ -277,18 +325,23 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
       } finally {
         await model2.close();
       }
-      if (wanted.size > 0) logger.warn("rows changed between the two reads of the model; they will be sent next run", { count: wanted.size });
+      if (wanted.size > 0)
+        logger.warn("rows changed between the two reads of the model; they will be sent next run", {
+          count: wanted.size,
+        });
     }
 
     // Mirror: rows that left the model.
     if (removing.length > 0) {
-      if (!sync.action.remove) throw new ConfigError(`Action ${sync.action.name} does not support mode ${sync.mode}.`);
+      if (!sync.action.remove)
+        throw new ConfigError(`Action ${sync.action.name} does not support mode ${sync.mode}.`);
       if (!opts.dryRun) {
         for (let i = 0; i < removing.length; i += sync.action.limits.maxRows) {
           const chunk = removing.slice(i, i + sync.action.limits.maxRows);
           const outcomes = await sync.action.remove(chunk, ctx);
           const gone = outcomes.filter((o) => o.status === "succeeded").map((o) => o.key);
-          for (const o of outcomes) if (o.status !== "succeeded") reject(o, chunk.find((c) => c.key === o.key)?.fields);
+          for (const o of outcomes)
+            if (o.status !== "succeeded") reject(o, chunk.find((c) => c.key === o.key)?.fields);
           await state.forget(sync.name, gone);
         }
       }
@@ -311,7 +364,9 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     summary.durationMs = Date.now() - started;
     summary.rateLimitWaitMs = client.stats.budgetWaitMs + client.stats.backoffWaitMs - waitBefore;
     if (!opts.dryRun) {
-      await state.finishRun(runId, summary).catch((e: unknown) => logger.warn("could not record the run", { error: String(e) }));
+      await state
+        .finishRun(runId, summary)
+        .catch((e: unknown) => logger.warn("could not record the run", { error: String(e) }));
       await state.unlock(sync.name).catch(() => {});
     }
   }

@@ -48,7 +48,16 @@ export interface RemovedRow {
   fields?: MappedFields;
 }
 
-export type FieldType = "string" | "email" | "phone" | "number" | "integer" | "boolean" | "datetime" | "json" | "currency";
+export type FieldType =
+  | "string"
+  | "email"
+  | "phone"
+  | "number"
+  | "integer"
+  | "boolean"
+  | "datetime"
+  | "json"
+  | "currency";
 
 /** A field an action accepts in `mapping` (declared once: validation, docs, types). */
 export interface FieldSpec {

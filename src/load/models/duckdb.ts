@@ -1,0 +1,259 @@
+/**
+ * Models read through DuckDB: a `duckdb:PATH` database (opened read-only; the model's SQL or
+ * `SELECT * FROM table`) and files (CSV, JSON lines, Parquet) in an in-memory database. Rows are
+ * streamed (`connection.stream` + `fetchChunk`, 2,048 rows a chunk), so only one batch is in memory.
+ */
+import { existsSync } from "node:fs";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from "@duckdb/node-api";
+import { ConfigError } from "../../client/errors.js";
+import type { ModelRow } from "../types.js";
+import {
+  type CsvColumnType,
+  type CsvLayout,
+  castList,
+  csvLayout,
+  inferTypesSql,
+  type ModelReject,
+  quoteIdent,
+  readCsvSql,
+  rejectReason,
+  rejectsCountSql,
+  rejectsSql,
+  sqlString,
+  typesFromInference,
+} from "./csv.js";
+import { databaseMessage, sqlError } from "./errors.js";
+import { type Model, type ModelRejects, uniqueNames } from "./model.js";
+import type { ModelSource } from "./source.js";
+import { duckdbConverter } from "./values.js";
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** What a DuckDB-backed model runs; `prepare` runs before the first query (type inference). */
+interface Plan {
+  description: string;
+  /** The query as the user wrote it, for messages (undefined for files). */
+  userSql?: string;
+  /** The SQL producing the rows. */
+  rowsSql(): Promise<string>;
+  /** Rejects table of the last pass (CSV). */
+  rejectsTable?: string;
+  /** Header column count (CSV), for reject reasons. */
+  headerColumns?: number;
+  /** DuckDB's line number of a reject → the file's line (CSV). */
+  fileLine?: (line: number) => number;
+  /** A failure as a ConfigError. */
+  fail(err: unknown): ConfigError;
+  /** Column names without running the query (undefined: prepare the rows SQL). */
+  columns?: string[];
+}
+
+export class DuckDBModel implements Model {
+  readonly description: string;
+  readonly notices: string[];
+  private busy = false;
+  private names: string[] | undefined;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly plan: Plan,
+    notices: string[],
+  ) {
+    this.description = plan.description;
+    this.notices = notices;
+  }
+
+  /** A model on a DuckDB database file. */
+  static async database(source: Extract<ModelSource, { kind: "duckdb" }>, sql: string): Promise<DuckDBModel> {
+    if (source.path !== ":memory:" && !existsSync(source.path)) {
+      throw new ConfigError(`The DuckDB database ${source.path} (source ${source.display}) does not exist.`);
+    }
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(source.path, { access_mode: "READ_ONLY" });
+    } catch (err) {
+      const msg = databaseMessage(err);
+      const hint = /lock/i.test(msg)
+        ? " Another process is writing to it (an extract, a DuckDB shell?); wait for it to finish or close it."
+        : "";
+      throw new ConfigError(`Cannot open the DuckDB database ${source.path}: ${msg}.${hint}`, { cause: err });
+    }
+    const conn = await instance.connect();
+    const plan: Plan = {
+      description: source.display,
+      userSql: sql,
+      rowsSql: async () => sql,
+      fail: (err) => sqlError(source.display, sql, err),
+    };
+    return new DuckDBModel(instance, conn, plan, []);
+  }
+
+  /** A model on a CSV, JSON (lines) or Parquet file, read in an in-memory database. */
+  static async file(source: Extract<ModelSource, { kind: "file" }>): Promise<DuckDBModel> {
+    const { path } = source;
+    if (source.format !== "csv") {
+      if (!existsSync(path)) throw new ConfigError(`The model file ${path} does not exist.`);
+    }
+    const layout = source.format === "csv" ? await csvLayout(path, source.delimiter) : undefined;
+    const instance = await DuckDBInstance.create(":memory:");
+    const conn = await instance.connect();
+    try {
+      await conn.run("SET TimeZone = 'UTC'");
+    } catch {
+      // Without ICU, naive date-times stay as read.
+    }
+    const fail = (err: unknown): ConfigError => {
+      if (err instanceof ConfigError) return err;
+      const msg = databaseMessage(err);
+      const hint = /malformed json/i.test(msg)
+        ? " Fix that line: a JSON lines file holds one JSON object per line."
+        : "";
+      return new ConfigError(`The model file ${path} cannot be read: ${msg}.${hint}`, { cause: err });
+    };
+    let plan: Plan;
+    if (layout) {
+      plan = csvPlan(conn, source, layout, fail);
+    } else {
+      const from =
+        source.format === "parquet"
+          ? `read_parquet(${sqlString(path)})`
+          : `read_json(${sqlString(path)}, format = ${/\.json$/i.test(path) ? "'auto'" : "'newline_delimited'"}, maximum_depth = 1, sample_size = -1)`;
+      plan = { description: source.display, rowsSql: async () => `SELECT * FROM ${from}`, fail };
+    }
+    return new DuckDBModel(instance, conn, plan, layout?.notices ?? []);
+  }
+
+  async columns(): Promise<string[]> {
+    if (this.names) return this.names;
+    if (this.plan.columns) {
+      this.names = this.plan.columns;
+      return this.names;
+    }
+    try {
+      const prepared = await this.conn.prepare(await this.plan.rowsSql());
+      const raw: string[] = [];
+      for (let i = 0; i < prepared.columnCount; i++) raw.push(prepared.columnName(i));
+      prepared.destroySync();
+      this.names = uniqueNames(raw);
+      return this.names;
+    } catch (err) {
+      throw this.plan.fail(err);
+    }
+  }
+
+  async *rows(batchSize: number): AsyncIterable<ModelRow[]> {
+    if (this.busy)
+      throw new Error(`${this.description}: rows() is already being read; read one pass at a time.`);
+    this.busy = true;
+    try {
+      const size = Math.max(1, Math.floor(batchSize));
+      let result: DuckDBResult;
+      try {
+        result = await this.conn.stream(await this.plan.rowsSql());
+      } catch (err) {
+        throw this.plan.fail(err);
+      }
+      const names = uniqueNames(result.columnNames());
+      this.names ??= names;
+      const json = names.map((_, i) => result.columnType(i).alias === "JSON");
+      let batch: ModelRow[] = [];
+      for (;;) {
+        let chunk: Awaited<ReturnType<DuckDBResult["fetchChunk"]>>;
+        try {
+          chunk = await result.fetchChunk();
+        } catch (err) {
+          throw this.plan.fail(err);
+        }
+        if (!chunk || chunk.rowCount === 0) break;
+        const columns = names.map((_, i) => {
+          const values = chunk.convertColumnValues(i, duckdbConverter);
+          return json[i] ? values.map(parseJsonText) : values;
+        });
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const row: ModelRow = {};
+          for (let c = 0; c < names.length; c++) row[names[c]!] = columns[c]![r] ?? null;
+          batch.push(row);
+          if (batch.length >= size) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async rejects(limit = 1000): Promise<ModelRejects> {
+    const table = this.plan.rejectsTable;
+    if (!table) return { count: 0, rows: [] };
+    try {
+      const count = await this.conn.runAndReadAll(rejectsCountSql(table));
+      const n = Number(count.getRowObjectsJS()[0]?.n ?? 0);
+      if (n === 0) return { count: 0, rows: [] };
+      const r = await this.conn.runAndReadAll(rejectsSql(table, Math.max(0, Math.floor(limit))));
+      const rows: ModelReject[] = r.getRowObjectsJS().map((row) => {
+        const text = String(row.text ?? "").replace(/^[\r\n]+|[\r\n]+$/g, "");
+        return {
+          line: this.plan.fileLine ? this.plan.fileLine(Number(row.line)) : Number(row.line),
+          reason: rejectReason(
+            String(row.error_type ?? ""),
+            String(row.message ?? ""),
+            this.plan.headerColumns ?? 0,
+          ),
+          text: text.length > 200 ? `${text.slice(0, 197)}...` : text,
+        };
+      });
+      return { count: n, rows };
+    } catch {
+      // No pass has run yet (the table does not exist).
+      return { count: 0, rows: [] };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function csvPlan(
+  conn: DuckDBConnection,
+  source: Extract<ModelSource, { kind: "file" }>,
+  layout: CsvLayout,
+  fail: (err: unknown) => ConfigError,
+): Plan {
+  let types: CsvColumnType[] | undefined;
+  const rejects = { table: "ks_csv_rejects", scan: "ks_csv_scans" };
+  return {
+    description: source.display,
+    columns: layout.columns,
+    headerColumns: layout.columns.length,
+    fileLine: layout.fileLine,
+    rejectsTable: rejects.table,
+    fail,
+    rowsSql: async () => {
+      if (!types) {
+        try {
+          const r = await conn.runAndReadAll(inferTypesSql(readCsvSql(source.path, layout), layout.columns));
+          types = typesFromInference(r.getRowObjectsJS()[0] ?? {}, layout.columns);
+        } catch (err) {
+          throw fail(err);
+        }
+      }
+      // Each pass starts with empty reject tables.
+      await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.table)}`);
+      await conn.run(`DROP TABLE IF EXISTS ${quoteIdent(rejects.scan)}`);
+      return `SELECT ${castList(layout.columns, types)} FROM ${readCsvSql(source.path, layout, rejects)}`;
+    },
+  };
+}
