@@ -9,6 +9,7 @@ import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerExtractCommands } from "./commands/extract.js";
+import { registerLoadCommands } from "./commands/load.js";
 import { EXIT, reportError } from "./errors.js";
 import { type Output, processOutput } from "./output.js";
 
@@ -51,6 +52,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEmulatorCommand(program, ctx);
   registerDemoCommand(program, ctx);
   registerExtractCommands(program, ctx);
+  registerLoadCommands(program, ctx);
   return program;
 }
 
