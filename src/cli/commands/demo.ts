@@ -1,5 +1,6 @@
-import { existsSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../client/errors.js";
 import { createClient } from "../../client/index.js";
@@ -8,10 +9,25 @@ import { startEmulator } from "../../emulator/server.js";
 import { runExtract } from "../../extract/runner.js";
 import { STREAMS } from "../../extract/streams/index.js";
 import { DuckDBTarget } from "../../extract/targets/duckdb.js";
+import { getAction } from "../../load/actions/index.js";
+import { runSync, type SyncSpec } from "../../load/engine.js";
+import { openModel } from "../../load/models/index.js";
+import { openLoadState } from "../../load/state/index.js";
 import type { CliContext } from "../main.js";
 import { createProgressReporter } from "../progress.js";
 
 const DEMO_KEY = "pk_demo_local_emulator";
+
+/** The bundled sample model: customers whose Placed Order revenue makes them VIPs. */
+export const VIP_MODEL_SQL = `SELECT p.id AS profile_id, p.email,
+       round(sum(CAST(json_extract(e.event_properties, '$."$value"') AS DOUBLE)), 2) AS lifetime_value,
+       count(*) AS orders
+FROM events e
+JOIN metrics m ON m.id = e.metric_id AND m.name = 'Placed Order'
+JOIN profiles p ON p.id = e.profile_id
+WHERE p.email IS NOT NULL
+GROUP BY 1, 2
+HAVING sum(CAST(json_extract(e.event_properties, '$."$value"') AS DOUBLE)) >= 500`;
 
 export const REVENUE_SQL = `SELECT strftime(date_trunc('month', e.datetime), '%Y-%m') AS month,
        count(*) AS orders,
@@ -97,10 +113,76 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           ].join("\n"),
         );
         if (failed.length > 0) ctx.exitCode = 4;
+        if (!failed.some((f) => ["events", "metrics", "profiles"].includes(f.stream))) {
+          await target.close();
+          await syncVips(ctx, client, dbPath);
+        }
       } finally {
         await target.close();
         await client.close();
         await emu.close();
       }
     });
+}
+
+/** The reverse direction: VIPs computed in the warehouse go back to Klaviyo as a property and a list. */
+async function syncVips(
+  ctx: CliContext,
+  client: ReturnType<typeof createClient>,
+  dbPath: string,
+): Promise<void> {
+  const out = ctx.output;
+  const profilesAction = getAction("profiles");
+  const listAction = getAction("list_membership");
+  if (!profilesAction || !listAction) return;
+  const state = await openLoadState(join(mkdtempSync(join(tmpdir(), "klaviyo-sync-demo-")), "state.duckdb"));
+  const source = `duckdb:${dbPath}`;
+  const syncs: SyncSpec[] = [
+    {
+      name: "vip_profiles",
+      action: profilesAction,
+      mode: "upsert",
+      primaryKey: ["profile_id"],
+      mapping: [
+        { column: "email", field: "email" },
+        { column: "lifetime_value", field: "properties.lifetime_value" },
+        { column: "orders", field: "properties.order_count" },
+      ],
+      constants: { "properties.vip_source": "warehouse" },
+      options: profilesAction.parseOptions({ identify_by: "email" }, "upsert"),
+    },
+    {
+      name: "vip_list",
+      action: listAction,
+      mode: "mirror",
+      primaryKey: ["profile_id"],
+      mapping: [{ column: "email", field: "email" }],
+      options: listAction.parseOptions(
+        { list_name: "VIP customers (warehouse)", identify_by: "email" },
+        "mirror",
+      ),
+    },
+  ];
+  try {
+    out.out(
+      "\nAnd back: VIP customers (Placed Order revenue >= 500) computed in DuckDB, synced into Klaviyo:\n",
+    );
+    for (const sync of syncs) {
+      const r = await runSync({
+        client,
+        sync,
+        state,
+        openModel: () => openModel(source, { sql: VIP_MODEL_SQL }),
+      });
+      const s = r.summary;
+      out.out(
+        `  ${sync.name.padEnd(13)} ${sync.action.name} ${sync.mode}: ${s.queried} rows; ${s.succeeded} succeeded, ${s.invalid} invalid, ${s.rejected} rejected in ${(s.durationMs / 1000).toFixed(1)}s`,
+      );
+    }
+    out.out(
+      "  Run it again and nothing is sent: only rows that change are synced (klaviyo-sync load --config load.yaml).",
+    );
+  } finally {
+    await state.close();
+  }
 }
