@@ -61,10 +61,10 @@ export interface ExtractConfigOptions {
   streamOptions?: (stream: string) => readonly string[];
 }
 
-type Path = Array<string | number>;
+export type Path = Array<string | number>;
 
 /** Keys whose values are registered as secrets (and never echoed). */
-const SECRET_KEY_RE = /(?:^|_)(?:api_key|password|token|secret)$/i;
+export const SECRET_KEY_RE = /(?:^|_)(?:api_key|password|token|secret)$/i;
 /** Variables whose values are registered as secrets wherever they are used. */
 const SECRET_VAR_RE = /(?:PASSWORD|TOKEN|SECRET|API_KEY|PRIVATE_KEY)/i;
 
@@ -165,7 +165,7 @@ function keysAt(path: Path): { keys: string[]; where: string } {
 // ---------------------------------------------------------------------------------------------
 // Positions
 
-function formatPath(path: Path): string {
+export function formatPath(path: Path): string {
   return path
     .map((seg, i) => {
       if (typeof seg === "number") return `[${seg}]`;
@@ -193,7 +193,7 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
-class Locator {
+export class Locator {
   constructor(
     private readonly file: string,
     private readonly root: unknown,
@@ -238,7 +238,7 @@ class Locator {
 // Interpolation
 
 /** Expands `${VAR}` in every string value; returns the interpolated scalars with their variables. */
-function interpolate(
+export function interpolate(
   root: unknown,
   text: string,
   env: Record<string, string | undefined>,
@@ -310,7 +310,7 @@ export async function loadExtractConfig(path: string, options: ExtractConfigOpti
   return parseExtractConfig(text, { ...options, file: path });
 }
 
-interface Located {
+export interface Located {
   offset: number;
   message: string;
   /** Missing keys are reported after other problems (a misspelt key explains a missing one). */
@@ -358,7 +358,7 @@ export function parseExtractConfig(
   return build(parsed.data, { file, env, streamNames, locator });
 }
 
-function located(problems: Located[], locator: Locator): ConfigError {
+export function located(problems: Located[], locator: Locator): ConfigError {
   const sorted = [...problems].sort(
     (a, b) => Number(a.missing ?? false) - Number(b.missing ?? false) || a.offset - b.offset,
   );
@@ -371,7 +371,7 @@ function located(problems: Located[], locator: Locator): ConfigError {
   return new ConfigError(`${locator.at(first.offset)}: ${first.message}${more}`);
 }
 
-function describeValue(node: unknown, interpolated: Map<Scalar, string[]>, secret: boolean): string {
+export function describeValue(node: unknown, interpolated: Map<Scalar, string[]>, secret: boolean): string {
   if (node === undefined) return "nothing";
   if (isMap(node)) return "a map";
   if (isSeq(node)) return "a list";

@@ -29,7 +29,12 @@ import { readFile } from "node:fs/promises";
 import { isScalar, LineCounter, parseDocument, type Scalar } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../client/errors.js";
-import { checkModelFile, checkModelSource, type ModelSource, SOURCE_EXPECTED } from "../load/models/source.js";
+import {
+  checkModelFile,
+  checkModelSource,
+  type ModelSource,
+  SOURCE_EXPECTED,
+} from "../load/models/source.js";
 import { DEFAULT_STATE_PATH } from "../load/state/defaults.js";
 import type { FieldSpec } from "../load/types.js";
 import { registerSecret } from "../util/redact.js";
@@ -141,7 +146,9 @@ const syncShape = {
     error: "a map of model columns to Klaviyo fields, e.g. { email: email, ltv: properties.lifetime_value }",
   }),
   constants: z
-    .record(z.string(), z.unknown(), { error: "a map of Klaviyo fields to values, e.g. { properties.source: warehouse }" })
+    .record(z.string(), z.unknown(), {
+      error: "a map of Klaviyo fields to values, e.g. { properties.source: warehouse }",
+    })
     .nullable()
     .optional(),
   options: z
@@ -158,7 +165,9 @@ const topShape = {
     if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.problem, params: PROBLEM });
   }),
   klaviyo: z
-    .strictObject(klaviyoShape, { error: `a map of Klaviyo settings (${Object.keys(klaviyoShape).join(", ")})` })
+    .strictObject(klaviyoShape, {
+      error: `a map of Klaviyo settings (${Object.keys(klaviyoShape).join(", ")})`,
+    })
     .nullable()
     .optional(),
   state: z.string({ error: "a file path such as .klaviyo-sync/state.duckdb" }).trim().min(1).optional(),
@@ -205,7 +214,9 @@ function locateIssue(issue: Issue, locator: Locator, interpolated: Map<Scalar, s
     return [{ offset: found.offset, message: `${name}: ${issue.message}` }];
   }
   if (!found.found) {
-    return [{ offset: found.offset, message: `${name} is required: expected ${issue.message}.`, missing: true }];
+    return [
+      { offset: found.offset, message: `${name} is required: expected ${issue.message}.`, missing: true },
+    ];
   }
   const lastKey = [...path].reverse().find((s): s is string => typeof s === "string") ?? "";
   const got = describeValue(found.node, interpolated, SECRET_KEY_RE.test(lastKey));
@@ -236,7 +247,9 @@ function acceptsField(fields: readonly FieldSpec[], field: string): boolean {
 /** `email, first_name, properties.* and location.*`, for messages. */
 function fieldList(fields: readonly FieldSpec[]): string {
   const names = fields.map((f) => (f.prefix ? `${prefixOf(f)}.*` : f.name));
-  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  return names.length <= 1
+    ? names.join("")
+    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 function suggestField(fields: readonly FieldSpec[], field: string): string {
@@ -357,7 +370,7 @@ export function quoteFlowVariables(text: string): { text: string; inserts: numbe
     }
     if (ch === '"' || ch === "'") {
       // A quote starts a quoted scalar only where a scalar can start.
-      if (depth === 0 || prev === ":" || prev === "," || prev === "{" || prev === "[" || prev === "\n") quote = ch;
+      if (":,{[-?\n".includes(prev)) quote = ch;
     }
     if (ch === "{" || ch === "[") depth++;
     else if ((ch === "}" || ch === "]") && depth > 0) depth--;
@@ -388,7 +401,7 @@ class ShiftedLocator extends Locator {
   }
 }
 
-function parseYaml(text: string, file: string) {
+function parseYaml(text: string) {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false });
   return { doc, lines };
@@ -398,13 +411,13 @@ function parseYaml(text: string, file: string) {
 export function parseLoadConfig(text: string, options: LoadConfigOptions & { file: string }): LoadConfig {
   const { file } = options;
   const env = options.env ?? process.env;
-  let { doc, lines } = parseYaml(text, file);
+  let { doc, lines } = parseYaml(text);
   let parsedText = text;
   let inserts: number[] | undefined;
   const firstError = doc.errors[0];
   if (firstError) {
     const quoted = quoteFlowVariables(text);
-    const retry = quoted ? parseYaml(quoted.text, file) : undefined;
+    const retry = quoted ? parseYaml(quoted.text) : undefined;
     if (quoted && retry && retry.doc.errors.length === 0) {
       ({ doc } = retry);
       lines = lineCounterFor(text);
@@ -465,7 +478,8 @@ function syncProblems(
   if (Object.keys(syncs).length === 0) {
     problems.push({
       offset: at(["syncs"], true),
-      message: "syncs: no syncs; add one, e.g. vip_profiles: { action: profiles, model: { table: customers }, ... }.",
+      message:
+        "syncs: no syncs; add one, e.g. vip_profiles: { action: profiles, model: { table: customers }, ... }.",
     });
   }
   for (const [name, sync] of Object.entries(syncs)) {
@@ -605,7 +619,9 @@ function syncProblems(
         problems.push({
           offset: at(path),
           message: `${formatPath(path)}: "${identifyBy}" is not a field this sync sets.${
-            fromColumn ? ` It is a column; identify_by names the Klaviyo field it maps to ("${String(mapping[identifyBy])}").` : near
+            fromColumn
+              ? ` It is a column; identify_by names the Klaviyo field it maps to ("${String(mapping[identifyBy])}").`
+              : near
           } identify_by names the mapped Klaviyo field that identifies each record${mapped.length > 0 ? ` (mapped: ${mapped.join(", ")})` : ""}.`,
         });
       }
@@ -616,12 +632,18 @@ function syncProblems(
 
 function build(
   data: RawConfig,
-  ctx: { env: Record<string, string | undefined>; actions: Readonly<Record<string, LoadActionSpec>>; locator: Locator },
+  ctx: {
+    env: Record<string, string | undefined>;
+    actions: Readonly<Record<string, LoadActionSpec>>;
+    locator: Locator;
+  },
 ): LoadConfig {
   const { locator } = ctx;
   const fail = (path: Path, message: string, key = false): never => {
     const found = locator.find(path);
-    throw new ConfigError(`${locator.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`);
+    throw new ConfigError(
+      `${locator.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`,
+    );
   };
 
   const klaviyo = data.klaviyo ?? {};

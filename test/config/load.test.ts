@@ -25,7 +25,8 @@ const ACTIONS: Record<string, LoadActionSpec> = {
     parseOptions(raw) {
       const opts = (raw ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(opts)) {
-        if (!["list", "nulls"].includes(key)) throw new ConfigError(`unknown option ${key}; valid options are list, nulls.`);
+        if (!["list", "nulls"].includes(key))
+          throw new ConfigError(`unknown option ${key}; valid options are list, nulls.`);
       }
       if (opts.nulls !== undefined && opts.nulls !== "skip" && opts.nulls !== "clear") {
         throw new ConfigError(`option nulls must be one of skip, clear; got ${JSON.stringify(opts.nulls)}.`);
@@ -130,10 +131,7 @@ const FIXTURES: Record<string, string> = {
     "    primary_key: id",
     "    mapping: { email: email }",
   ),
-  "missing-source-var.yaml": yaml(
-    "source: postgres://loader:${PG_PASSWORD}@db/warehouse",
-    "syncs: {}",
-  ),
+  "missing-source-var.yaml": yaml("source: postgres://loader:${PG_PASSWORD}@db/warehouse", "syncs: {}"),
   "unknown-sync-key.yaml": yaml(
     "source: duckdb:./w.duckdb",
     "syncs:",
@@ -339,6 +337,70 @@ describe("loadLoadConfig: the example config", () => {
   });
 });
 
+describe("parseLoadConfig: ${VAR} inside { } (as the docs write it)", () => {
+  const parse = (text: string, env: Record<string, string | undefined> = ENV) =>
+    parseLoadConfig(text, { file: "load.yaml", env, actions: ACTIONS });
+  const error = (text: string, env: Record<string, string | undefined> = ENV): string => {
+    try {
+      parse(text, env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error("parsed without an error");
+  };
+  const SYNC = "  vip: { action: profiles, model: { table: t }, primary_key: id, mapping: { email: email } }";
+
+  it("reads unquoted ${VAR} values in flow maps and lists", () => {
+    const config = parse(
+      yaml(
+        "source: duckdb:./w.duckdb",
+        "klaviyo: { api_key: ${KEY}, base_url: ${BASE:-https://a.klaviyo.com} } # comment with ${NOPE}",
+        "syncs:",
+        "  vip: { action: profiles, model: { sql: select 1 }, primary_key: [${PK}], mapping: { email: email } }",
+      ),
+      { KEY: "pk_from_env_1234", PK: "customer_id" },
+    );
+    expect(config.klaviyo).toEqual({ apiKey: "pk_from_env_1234", baseUrl: "https://a.klaviyo.com" });
+    expect(config.syncs[0]?.primaryKey).toEqual(["customer_id"]);
+  });
+
+  it("reports positions in the text as written", () => {
+    expect(
+      error(yaml("source: duckdb:./w.duckdb", "klaviyo: { api_key: ${MISSING_KEY} }", "syncs:", SYNC), {}),
+    ).toMatch(/^load\.yaml:2:21: environment variable MISSING_KEY is not set \(used by klaviyo\.api_key\)/);
+    // After the added quotes on the same line.
+    expect(
+      error(
+        yaml("source: duckdb:./w.duckdb", "klaviyo: { api_key: ${KEY}, rate_limits: fast }", "syncs:", SYNC),
+        {
+          KEY: "pk_x_123456",
+        },
+      ),
+    ).toMatch(/^load\.yaml:2:42: klaviyo\.rate_limits: expected "real", "off"/);
+  });
+
+  it("keeps quoted values and apostrophes as they are", () => {
+    const config = parse(
+      yaml(
+        "source: duckdb:./w.duckdb",
+        'klaviyo: { api_key: "${KEY}" }',
+        "syncs:",
+        "  vip: { action: profiles, model: { sql: \"select 'it''s' as x, '${KEY}' as y\" }, primary_key: id, mapping: { email: email } }",
+      ),
+      { KEY: "pk_quoted_123" },
+    );
+    expect(config.klaviyo.apiKey).toBe("pk_quoted_123");
+    expect(config.syncs[0]?.model.sql).toBe("select 'it''s' as x, 'pk_quoted_123' as y");
+  });
+
+  it("explains the quoting when the YAML still does not parse", () => {
+    expect(error("source: duckdb:./w.duckdb\nklaviyo: { api_key: ${KEY}\nsyncs: {}\n")).toContain(
+      'quote values that use ${VAR}, e.g. { api_key: "${KLAVIYO_API_KEY}" }',
+    );
+  });
+});
+
 describe("loadLoadConfig: bad input is reported at file:line:column", () => {
   const cases: Array<[fixture: string, position: string, ...parts: string[]]> = [
     [
@@ -391,7 +453,11 @@ describe("loadLoadConfig: bad input is reported at file:line:column", () => {
     ["constant-conflict.yaml", "9:7", 'properties.source is already mapped from column "src"'],
     ["required-field.yaml", "7:5", "syncs.orders.mapping: action events needs field metric"],
     ["no-api-key.yaml", "1:1", "no API key: set klaviyo.api_key"],
-    ["bad-primary-key.yaml", "3:62", "syncs.vip.primary_key: expected a list of at least one column name; got a list."],
+    [
+      "bad-primary-key.yaml",
+      "3:62",
+      "syncs.vip.primary_key: expected a list of at least one column name; got a list.",
+    ],
     ["no-syncs.yaml", "2:1", "syncs: no syncs"],
     ["malformed.yaml", "4:3", "Flow map"],
     ["empty.yaml", "1:1", "the config file is empty"],
@@ -399,7 +465,9 @@ describe("loadLoadConfig: bad input is reported at file:line:column", () => {
   it.each(cases)("%s → %s", async (name, position, ...parts) => {
     const env = name === "no-api-key.yaml" ? {} : ENV;
     const err = await loadError(name, env);
-    expect(err.message, err.message).toMatch(new RegExp(`^${fixture(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${position}: `));
+    expect(err.message, err.message).toMatch(
+      new RegExp(`^${fixture(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${position}: `),
+    );
     for (const part of parts) expect(err.message).toContain(part);
   });
 

@@ -291,7 +291,7 @@ export async function csvLayout(path: string, delimiter?: string): Promise<CsvLa
   if (lines.mixed) {
     const { line, first, other } = lines.mixed;
     throw new ConfigError(
-      `The model file ${path} mixes line endings: lines end in ${NEWLINE_NAMES[first]} until line ${line}, which ends in ${NEWLINE_NAMES[other]}. Save the file with one kind of line ending (e.g. with dos2unix or unix2dos).`,
+      `The model file ${path} mixes line endings: lines end in ${NEWLINE_NAMES[first]} but line ${line} ends in ${NEWLINE_NAMES[other]}. Save the file with one kind of line ending (e.g. with dos2unix or unix2dos).`,
     );
   }
   const quoted = lines.quotedNewlines;

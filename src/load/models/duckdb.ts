@@ -3,7 +3,8 @@
  * `SELECT * FROM table`) and files (CSV, JSON lines, Parquet) in an in-memory database. Rows are
  * streamed (`connection.stream` + `fetchChunk`, 2,048 rows a chunk), so only one batch is in memory.
  */
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from "@duckdb/node-api";
 import { ConfigError } from "../../client/errors.js";
 import type { ModelRow } from "../types.js";
@@ -50,7 +51,7 @@ interface Plan {
   /** DuckDB's line number of a reject → the file's line (CSV). */
   fileLine?: (line: number) => number;
   /** A failure as a ConfigError. */
-  fail(err: unknown): ConfigError;
+  fail(err: unknown): Promise<ConfigError>;
   /** Column names without running the query (undefined: prepare the rows SQL). */
   columns?: string[];
 }
@@ -91,7 +92,7 @@ export class DuckDBModel implements Model {
       description: source.display,
       userSql: sql,
       rowsSql: async () => sql,
-      fail: (err) => sqlError(source.display, sql, err),
+      fail: async (err) => sqlError(source.display, sql, err),
     };
     return new DuckDBModel(instance, conn, plan, []);
   }
@@ -110,13 +111,19 @@ export class DuckDBModel implements Model {
     } catch {
       // Without ICU, naive date-times stay as read.
     }
-    const fail = (err: unknown): ConfigError => {
+    const fail = async (err: unknown): Promise<ConfigError> => {
       if (err instanceof ConfigError) return err;
       const msg = databaseMessage(err);
-      const hint = /malformed json/i.test(msg)
-        ? " Fix that line: a JSON lines file holds one JSON object per line."
-        : "";
-      return new ConfigError(`The model file ${path} cannot be read: ${msg}.${hint}`, { cause: err });
+      if (/malformed json/i.test(msg) && source.format === "json" && !/\.json$/i.test(path)) {
+        const bad = await firstBadJsonLine(path);
+        if (bad) {
+          return new ConfigError(
+            `The model file ${path} cannot be read: line ${bad.line} is not valid JSON (${bad.message}). Fix that line: a JSON lines file holds one JSON object per line.`,
+            { cause: err },
+          );
+        }
+      }
+      return new ConfigError(`The model file ${path} cannot be read: ${msg}.`, { cause: err });
     };
     let plan: Plan;
     if (layout) {
@@ -145,7 +152,7 @@ export class DuckDBModel implements Model {
       this.names = uniqueNames(raw);
       return this.names;
     } catch (err) {
-      throw this.plan.fail(err);
+      throw await this.plan.fail(err);
     }
   }
 
@@ -159,7 +166,7 @@ export class DuckDBModel implements Model {
       try {
         result = await this.conn.stream(await this.plan.rowsSql());
       } catch (err) {
-        throw this.plan.fail(err);
+        throw await this.plan.fail(err);
       }
       const names = uniqueNames(result.columnNames());
       this.names ??= names;
@@ -170,7 +177,7 @@ export class DuckDBModel implements Model {
         try {
           chunk = await result.fetchChunk();
         } catch (err) {
-          throw this.plan.fail(err);
+          throw await this.plan.fail(err);
         }
         if (!chunk || chunk.rowCount === 0) break;
         const columns = names.map((_, i) => {
@@ -230,7 +237,7 @@ function csvPlan(
   conn: DuckDBConnection,
   source: Extract<ModelSource, { kind: "file" }>,
   layout: CsvLayout,
-  fail: (err: unknown) => ConfigError,
+  fail: (err: unknown) => Promise<ConfigError>,
 ): Plan {
   let types: CsvColumnType[] | undefined;
   const rejects = { table: "ks_csv_rejects", scan: "ks_csv_scans" };
@@ -247,7 +254,7 @@ function csvPlan(
           const r = await conn.runAndReadAll(inferTypesSql(readCsvSql(source.path, layout), layout.columns));
           types = typesFromInference(r.getRowObjectsJS()[0] ?? {}, layout.columns);
         } catch (err) {
-          throw fail(err);
+          throw await fail(err);
         }
       }
       // Each pass starts with empty reject tables.
@@ -256,4 +263,27 @@ function csvPlan(
       return `SELECT ${castList(layout.columns, types)} FROM ${readCsvSql(source.path, layout, rejects)}`;
     },
   };
+}
+
+/** The first line of a JSON lines file that does not parse, with JSON.parse's message. */
+async function firstBadJsonLine(path: string): Promise<{ line: number; message: string } | undefined> {
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: "utf8" }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let n = 0;
+  try {
+    for await (const text of lines) {
+      n++;
+      if (text.trim() === "") continue;
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        return { line: n, message: (err as Error).message };
+      }
+    }
+  } finally {
+    lines.close();
+  }
+  return undefined;
 }

@@ -12,8 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname as osHostname } from "node:os";
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { INTEGER, VARCHAR } from "@duckdb/node-api";
+import { type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
 import type { MappedFields, RemovedRow, RowOutcome, SyncMemory } from "../types.js";
 import { DEFAULT_STATE_PATH } from "./defaults.js";
 import { DB, StateFile, type StateFileOptions } from "./file.js";
