@@ -46,6 +46,10 @@ export interface LoadStateStore {
 /** What the engine needs from a model (src/load/models). */
 export interface ModelReader {
   rows(batchSize: number): AsyncIterable<ModelRow[]>;
+  /** Lines of a file model that could not be read (ragged, bad quoting, bad encoding). */
+  rejects?(
+    limit?: number,
+  ): Promise<{ count: number; rows: Array<{ line: number; reason: string; text: string }> }>;
 }
 
 export interface SyncSpec {
@@ -211,6 +215,14 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     let diff: Awaited<ReturnType<LoadStateStore["diff"]>>;
     try {
       diff = await state.diff(sync.name, pairs());
+      // Unreadable lines of a file model are invalid rows: reported, never sent.
+      const unreadable = model1.rejects ? await model1.rejects(1000) : undefined;
+      if (unreadable && unreadable.count > 0) {
+        summary.invalid += unreadable.count;
+        for (const r of unreadable.rows) {
+          opts.onReject?.({ key: `line ${r.line}`, status: "invalid", reason: r.reason, payload: r.text });
+        }
+      }
     } finally {
       await model1.close();
     }

@@ -7,7 +7,7 @@ import { loadLoadConfig } from "../../config/load.js";
 import { ACTIONS, getAction } from "../../load/actions/index.js";
 import { type RunSummary, runSync } from "../../load/engine.js";
 import { openModel } from "../../load/models/index.js";
-import { openLoadState } from "../../load/state/index.js";
+import { openLoadState, SyncLockedError } from "../../load/state/index.js";
 import { redact } from "../../util/redact.js";
 import { parseRateLimits } from "../client.js";
 import { EXIT } from "../errors.js";
@@ -97,6 +97,21 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
       process.once("SIGTERM", stop);
       try {
         for (const s of syncs) {
+          await runOne(s);
+        }
+      } catch (err) {
+        // Another run of the same sync holds its lock: a usage problem, not a crash.
+        if (err instanceof SyncLockedError) throw new ConfigError(err.message);
+        throw err;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        rejects?.end();
+        await state.close();
+        await client.close();
+      }
+      async function runOne(s: (typeof syncs)[number]): Promise<void> {
+        {
           const action = getAction(s.action);
           if (!action) throw new ConfigError(`Unknown action ${s.action}.`);
           const options = {
@@ -115,7 +130,12 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
               options,
             },
             state,
-            openModel: () => openModel(config.source, s.model),
+            openModel: () =>
+              openModel(config.source, s.model, {
+                primaryKey: s.primaryKey,
+                requiredColumns: s.mapping.map((m) => m.column),
+                label: `sync ${s.name}`,
+              }),
             ...(flags.dryRun ? { dryRun: true } : {}),
             ...(flags.fullResync ? { fullResync: true } : {}),
             ...(maxRejectRate === undefined ? {} : { maxRejectRate }),
@@ -146,12 +166,6 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
             ctx.exitCode = EXIT.api;
           }
         }
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        rejects?.end();
-        await state.close();
-        await client.close();
       }
     });
 
