@@ -247,14 +247,20 @@ class StreamRun {
     return Number.isNaN(t) ? fallback : Math.floor(t / 1000) * 1000 - 1000;
   }
 
-  private inProgressState(): StreamState {
+  /**
+   * The state to commit with a page: the committed positions plus, in `advance`, the position this
+   * very commit reaches. Never another unit's position before its own page is committed: windows
+   * commit concurrently (and may land out of order on a pooled target), so a state that carried a
+   * not-yet-committed position could be saved without its rows and skip them after a crash.
+   */
+  private inProgressState(advance: Record<string, string> = {}): StreamState {
     return {
       ...this.state,
       inProgress: {
         runId: this.runId,
         startedAt: iso(this.startedAt),
         mode: this.mode,
-        positions: { ...this.positions },
+        positions: { ...this.positions, ...advance },
         ...(this.mode === "full-refresh" ? { staging: this.writeTable } : {}),
       },
     };
@@ -306,7 +312,7 @@ class StreamRun {
       }
       const rows = this.toRows(body, unit, new Date());
       const next = body.links?.next ?? undefined;
-      this.positions[unit.key] = next ?? DONE;
+      const reached = next ?? DONE;
       const last = !next;
       await this.target.commit({
         table: this.writeTable,
@@ -314,7 +320,7 @@ class StreamRun {
         primaryKey: this.def.primaryKey,
         rows,
         write: "merge",
-        state: this.inProgressState(),
+        state: this.inProgressState({ [unit.key]: reached }),
         ...(last && unit.fullPass && unit.parentId && this.def.parent
           ? {
               markDeleted: {
@@ -326,6 +332,7 @@ class StreamRun {
             }
           : {}),
       });
+      this.positions[unit.key] = reached;
       this.rows += rows.length;
       this.pages++;
       this.opts.onProgress?.({
