@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runClientOverhead } from "./client-overhead.js";
 import { runEmulatorThroughput } from "./emulator-throughput.js";
+import { runExtractThroughput } from "./extract-throughput.js";
 
 const quick = process.argv.includes("--quick");
 const results: unknown[] = [];
@@ -36,6 +37,8 @@ const seedOut = execFileSync(
 );
 const seedLine = seedOut.split("\n").find((l) => l.startsWith("{"));
 if (seedLine) report(JSON.parse(seedLine));
+// Extract at real and 10x rate limits (each workload in a process of its own); --quick shortens it.
+await runExtractThroughput({ quick, onResult: report });
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "results", "latest.json");
 mkdirSync(dirname(out), { recursive: true });

@@ -9,7 +9,9 @@ import { OPERATIONS } from "../src/client/operations.js";
 import { systemClock } from "../src/client/types.js";
 import { buildHandlers } from "../src/emulator/handlers/index.js";
 import { EmulatorStore } from "../src/emulator/store/store.js";
-import { COVERAGE_DIR } from "../test/helpers/coverage-dir.js";
+import { coverageDir } from "../test/helpers/coverage-dir.js";
+
+const COVERAGE_DIR = coverageDir();
 
 const implemented = [...buildHandlers(new EmulatorStore(1, systemClock)).keys()].sort();
 

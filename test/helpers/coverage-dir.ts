@@ -1,8 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Where test runs log which emulator operations they exercised (read by scripts/emulator-coverage.ts). */
-export const COVERAGE_DIR = join(
+/** Root of the emulator coverage logs (read by scripts/emulator-coverage.ts after `vitest run`). */
+export const COVERAGE_ROOT = join(
   dirname(fileURLToPath(import.meta.url)),
   "..",
   "..",
@@ -10,3 +11,14 @@ export const COVERAGE_DIR = join(
   ".cache",
   "klaviyo-sync-emulator-coverage",
 );
+
+/** The file naming the newest test run's log folder (each run has its own, so runs never clobber each other). */
+export const LATEST_POINTER = join(COVERAGE_ROOT, "latest");
+
+/** This run's folder: set by test/global-setup.ts for the workers; the newest run's otherwise. */
+export function coverageDir(): string {
+  const fromEnv = process.env.KS_EMULATOR_COVERAGE_DIR;
+  if (fromEnv) return fromEnv;
+  if (existsSync(LATEST_POINTER)) return readFileSync(LATEST_POINTER, "utf8").trim();
+  return join(COVERAGE_ROOT, "adhoc");
+}

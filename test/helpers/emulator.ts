@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type ClientOptions, createClient, type KlaviyoClient } from "../../src/client/index.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/server.js";
 import { validateResponse } from "../../src/spec/index.js";
-import { COVERAGE_DIR } from "./coverage-dir.js";
+import { coverageDir } from "./coverage-dir.js";
 import { recordViolation } from "./spec-harness.js";
 
 let flushes = 0;
@@ -69,11 +69,12 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       for (const c of clients) await c.close();
       await close();
       if (seen.size > 0) {
-        mkdirSync(COVERAGE_DIR, { recursive: true });
+        const dir = coverageDir();
+        mkdirSync(dir, { recursive: true });
         const lines = [...seen].flatMap(([op, m]) =>
           [...m].map(([status, n]) => JSON.stringify({ op, status, n })),
         );
-        writeFileSync(join(COVERAGE_DIR, `${process.pid}-${++flushes}.jsonl`), `${lines.join("\n")}\n`);
+        writeFileSync(join(dir, `${process.pid}-${++flushes}.jsonl`), `${lines.join("\n")}\n`);
       }
     },
   });

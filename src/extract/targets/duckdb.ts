@@ -10,6 +10,8 @@ import { ConfigError } from "../../client/errors.js";
 import type { Column, ColumnType, Row, StreamState, Target } from "../types.js";
 
 const STATE_TABLE = "_klaviyo_sync_state";
+/** DuckDB's memory limit for file databases (it evicts written blocks and spills big queries). */
+const FILE_MEMORY_LIMIT = "64MB";
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -76,7 +78,12 @@ export class DuckDBTarget implements Target {
       }
     }
     try {
-      this.instance = await DuckDBInstance.create(this.path);
+      // A file database's written blocks are on disk: keep DuckDB's cache small (its default, 80%
+      // of RAM, holds every block an extract writes, so memory grew with the table).
+      this.instance = await DuckDBInstance.create(
+        this.path,
+        this.path === ":memory:" ? {} : { memory_limit: FILE_MEMORY_LIMIT },
+      );
       this.conn = await this.instance.connect();
     } catch (err) {
       const msg = (err as Error).message;
@@ -141,12 +148,14 @@ export class DuckDBTarget implements Target {
     await this.lock.run(async () => {
       const c = this.c;
       const tmp = `_ks_batch_${++this.batchSeq}`;
-      await c.run("BEGIN TRANSACTION");
+      // Statements after the rows are appended go in one call (fewer round trips per page); DuckDB
+      // stops at the first failing one, and the ROLLBACK below undoes the rest.
+      const rest: string[] = [];
       try {
         if (batch.rows.length > 0) {
           const cols = batch.columns;
           await c.run(
-            `CREATE TEMP TABLE ${tmp} (${cols.map((col) => `${quoteIdent(col.name)} VARCHAR`).join(", ")}, _ks_ord BIGINT)`,
+            `BEGIN TRANSACTION; CREATE TEMP TABLE ${tmp} (${cols.map((col) => `${quoteIdent(col.name)} VARCHAR`).join(", ")}, _ks_ord BIGINT)`,
           );
           const appender = await c.createAppender(tmp, "main", "temp");
           batch.rows.forEach((row: Row, i) => {
@@ -166,28 +175,34 @@ export class DuckDBTarget implements Target {
             .join(", ");
           const target = quoteIdent(batch.table);
           if (batch.write === "merge" && batch.primaryKey.length > 0) {
-            // The last occurrence of a key in the batch wins (a page can repeat a boundary record).
             const pk = batch.primaryKey.map(quoteIdent).join(", ");
             const updates = cols
               .filter((col) => !batch.primaryKey.includes(col.name))
               .map((col) => `${quoteIdent(col.name)} = EXCLUDED.${quoteIdent(col.name)}`)
               .join(", ");
-            await c.run(
-              `INSERT INTO ${target} (${names}) SELECT ${names} FROM (SELECT ${casts}, row_number() OVER (PARTITION BY ${pk} ORDER BY _ks_ord DESC) AS _ks_rn FROM ${tmp}) WHERE _ks_rn = 1 ON CONFLICT (${pk}) DO ${updates ? `UPDATE SET ${updates}` : "NOTHING"}`,
+            // The last occurrence of a key in the batch wins (a page can repeat a boundary record);
+            // the window that picks it costs as much as the insert, so only when a key repeats.
+            const source = repeatsKey(batch.rows, cols, batch.primaryKey)
+              ? `SELECT ${names} FROM (SELECT ${casts}, row_number() OVER (PARTITION BY ${pk} ORDER BY _ks_ord DESC) AS _ks_rn FROM ${tmp}) WHERE _ks_rn = 1`
+              : `SELECT ${casts} FROM ${tmp}`;
+            rest.push(
+              `INSERT INTO ${target} (${names}) ${source} ON CONFLICT (${pk}) DO ${updates ? `UPDATE SET ${updates}` : "NOTHING"}`,
             );
           } else {
-            await c.run(`INSERT INTO ${target} (${names}) SELECT ${casts} FROM ${tmp}`);
+            rest.push(`INSERT INTO ${target} (${names}) SELECT ${casts} FROM ${tmp}`);
           }
-          await c.run(`DROP TABLE ${tmp}`);
+          rest.push(`DROP TABLE ${tmp}`);
+        } else {
+          await c.run("BEGIN TRANSACTION");
         }
         if (batch.markDeleted) {
           const m = batch.markDeleted;
-          await c.run(
+          rest.push(
             `UPDATE ${quoteIdent(batch.table)} SET _deleted_at = ${sqlString(m.at.toISOString())}::TIMESTAMPTZ WHERE ${quoteIdent(m.parentColumn)} = ${sqlString(m.parentId)} AND _run_id IS DISTINCT FROM ${sqlString(m.seenRunId)} AND _deleted_at IS NULL`,
           );
         }
-        await this.writeState(batch.state);
-        await c.run("COMMIT");
+        rest.push(stateSql(batch.state), "COMMIT");
+        await c.run(rest.join(";\n"));
       } catch (err) {
         await c.run("ROLLBACK").catch(() => {});
         throw err;
@@ -196,9 +211,7 @@ export class DuckDBTarget implements Target {
   }
 
   private async writeState(state: StreamState): Promise<void> {
-    await this.c.run(
-      `INSERT INTO ${STATE_TABLE} (stream, state, updated_at) VALUES (${sqlString(state.stream)}, ${sqlString(JSON.stringify(state))}::JSON, now()) ON CONFLICT (stream) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-    );
+    await this.c.run(stateSql(state));
   }
 
   async swap(table: string, staging: string, state: StreamState): Promise<void> {
@@ -237,6 +250,28 @@ export class DuckDBTarget implements Target {
       return r.getRowObjectsJson() as Record<string, unknown>[];
     });
   }
+}
+
+function stateSql(state: StreamState): string {
+  return `INSERT INTO ${STATE_TABLE} (stream, state, updated_at) VALUES (${sqlString(state.stream)}, ${sqlString(JSON.stringify(state))}::JSON, now()) ON CONFLICT (stream) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
+}
+
+/** Whether two rows of the batch share a primary key (compared as the text the batch table gets). */
+function repeatsKey(
+  rows: readonly Row[],
+  columns: readonly Column[],
+  primaryKey: readonly string[],
+): boolean {
+  const keyCols = primaryKey.map((name) => ({ name, type: columns.find((c) => c.name === name)?.type }));
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = keyCols
+      .map((k) => (k.type ? toText(row[k.name], k.type) : String(row[k.name])) ?? "\u0001null")
+      .join("\u0000");
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
 }
 
 function compatible(existing: string, wanted: ColumnType): boolean {

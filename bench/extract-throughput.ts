@@ -1,0 +1,455 @@
+/**
+ * Extract throughput against the emulator at Klaviyo's rate limits: how close `runExtract` gets to
+ * the most the limits allow, for `profiles` (get_profiles: 75/s burst, 750/min steady, 100 rows a
+ * page) and `events` (get_events: 350/s, 3,500/min, 1,000 rows a page), at real limits and at 10x,
+ * with the extractor's peak memory.
+ *
+ *   npx tsx bench/extract-throughput.ts [--quick] [--only profiles:real,events:10x,...]
+ *
+ * The ceiling. The client keeps every 1 s and every 60 s interval within the burst and steady
+ * limits (a sliding log: the only policy that is safe wherever the server's fixed windows begin).
+ * The most requests any client can have sent T seconds after it starts with empty windows is then
+ *
+ *   pagesCeiling(T) = Σ over the minutes m = 0, 1, ... begun by T of  min(steady, burst × s_m),
+ *                     s_m = ⌈min(60, T − 60·m)⌉ (the seconds of minute m begun by T)
+ *
+ * Cut [0, T) into 60 s blocks: each block is one 60 s interval, so it holds at most `steady`
+ * requests, and it is covered by s_m one-second intervals, so at most `burst × s_m`; the greedy
+ * schedule (full burst until the minute's quota is spent) reaches the bound. It is never above
+ * the simpler min(burst × ⌈T/1 s⌉, steady × ⌈T/60 s⌉), reported as `pagesCeilingSimple`, which
+ * lets a minute that has only just begun hold a whole steady quota (for a 63 s run it allows
+ * 1,500 pages where only 750 + 4 × 75 = 1,050 are possible). rowsCeiling = pagesCeiling × page
+ * size. `fractionOfCeiling` = data pages read ÷ pagesCeiling(T), T being the whole `runExtract`
+ * call (setup, first request to last commit). The probe the windowed events stream sends first
+ * (one row, to find the oldest event) is spent budget but not counted as a page.
+ * A dataset smaller than pagesCeiling(T) cannot fill it, so a run that ends in a burst (the last
+ * minute's quota partly spent) is also given as time: `minSeconds`, the shortest time in which the
+ * limits let this many pages be read (1,000 profile pages: 750 by second 10, the 250 others in
+ * seconds 60–63, so 63 s), and `timeEfficiency` = minSeconds ÷ seconds taken — the extract's
+ * throughput as a fraction of the throughput the limits allow for this dataset.
+ * `firstMinute` is the page fraction at T = 60 s (pages committed by then ÷ pagesCeiling(60)), for
+ * runs that last that long: whether the extractor used a whole steady window's allowance.
+ *
+ * What else a line holds: `emulatorPagesPerSecond`, the rate at which the emulator alone serves
+ * the stream's first query (on a second API key, so it has its own limits, for a few seconds
+ * before the extract; one cursor for profiles, four for events as the runner reads four windows
+ * at once; pages are not parsed), the ceiling the emulator itself sets on this machine;
+ * `headroomOverRealSteady`, pages per second ÷ the real steady rate (750/60 or 3,500/60);
+ * `commitSeconds`, time inside the target's commits; `loadAverage`, the machine's 1-minute load
+ * at start and end (other work on the machine slows both processes).
+ *
+ * Memory. Each workload runs in a fresh child process, so its peak is its own:
+ * `process.memoryUsage().rss` sampled every 100 ms and the kernel's VmHWM, the larger of the two.
+ * `baselineRssMb` is the RSS after loading and opening the target, before reading; the child runs
+ * under tsx, whose loader thread adds about 33 MB that the compiled CLI does not have. Targets:
+ * profiles into an in-memory DuckDB (`:memory:`, so its RSS includes the table); events into a
+ * DuckDB file in a temporary folder (what an extract of 1M events writes to), deleted afterwards.
+ *
+ * Workloads (emulator: `--seed none --profiles P --events E --rate-limits real|10x`, in its own
+ * process so it does not share the extractor's event loop):
+ *   full (about 8 minutes): profiles 100,000 (1,000 pages: 750 in the first minute, the rest
+ *     after the steady window turns), events 1,000,000, each at real limits and at 10x.
+ *   --quick (under 3 minutes): real limits shortened to runs inside the first steady window
+ *     (profiles 30,000 = 300 pages; events 200,000), 10x with profiles 50,000 and events 200,000.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent, request } from "undici";
+import { createClient } from "../src/client/index.js";
+import { getOperation } from "../src/client/operations.js";
+import type { OperationKey } from "../src/client/typed.js";
+import { runExtract } from "../src/extract/runner.js";
+import { getStream } from "../src/extract/streams/index.js";
+import { DuckDBTarget } from "../src/extract/targets/duckdb.js";
+import { spawnEmulator } from "./emulator-process.js";
+
+export type ExtractStream = "profiles" | "events";
+/** `off` is for diagnosis only (no ceiling). */
+export type ExtractLimits = "real" | "10x" | "off";
+
+export interface ExtractWorkload {
+  stream: ExtractStream;
+  limits: ExtractLimits;
+  /** Profiles and events the emulator is seeded with (`--seed none`). */
+  profiles: number;
+  events: number;
+  /** `memory` (`:memory:`) or `file` (a DuckDB file in a temporary folder). */
+  target: "memory" | "file";
+  /** Seconds the emulator-alone probe runs (0 skips it). */
+  probeSeconds: number;
+  /** Events: windows read at once (the runner's default, 4, when absent). */
+  windowConcurrency?: number;
+}
+
+export interface ExtractThroughputResult {
+  benchmark: "extract-throughput";
+  stream: ExtractStream;
+  limits: ExtractLimits;
+  status: string;
+  seededProfiles: number;
+  seededEvents: number;
+  target: string;
+  pages: number;
+  rows: number;
+  requests: number;
+  seconds: number;
+  pagesPerSecond: number;
+  rowsPerSecond: number;
+  pageSize: number;
+  limit: { burst: number; steady: number };
+  pagesCeiling: number | null;
+  pagesCeilingSimple: number | null;
+  rowsCeiling: number | null;
+  fractionOfCeiling: number | null;
+  /** Shortest time the limits allow for this many pages, and that ÷ the time taken. */
+  minSeconds: number | null;
+  timeEfficiency: number | null;
+  firstMinute: { pages: number; pagesCeiling: number; fraction: number } | null;
+  headroomOverRealSteady: number;
+  emulatorPagesPerSecond: number | null;
+  rateLimited: number;
+  retries: number;
+  budgetWaitSeconds: number;
+  /** Time spent in the target's commits (rows and state of a page in one transaction). */
+  commitSeconds: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  loadAverage: [number, number];
+}
+
+export interface ExtractThroughputOptions {
+  quick?: boolean;
+  /** Workloads to run instead of the default set. */
+  workloads?: ExtractWorkload[];
+  /** Called with each result as it arrives (e.g. to print it). */
+  onResult?: (result: ExtractThroughputResult) => void;
+}
+
+const STREAM_OPERATION: Record<ExtractStream, OperationKey> = {
+  profiles: "get_profiles",
+  events: "get_events",
+};
+
+const PROBE_KEY = "pk_bench_extract_probe";
+
+/** Most requests a client keeping every 1 s and 60 s interval within the limits sends by T s. */
+export function pagesCeiling(seconds: number, burst: number, steady: number): number {
+  let total = 0;
+  for (let m = 0; m * 60 < seconds; m++) {
+    total += Math.min(steady, burst * Math.ceil(Math.min(60, seconds - m * 60)));
+  }
+  return total;
+}
+
+/**
+ * The shortest time in which the limits let `pages` requests be sent: just over the last whole
+ * second n at which pagesCeiling(n) < pages (the ceiling is constant on each (n, n + 1]).
+ */
+export function minSeconds(pages: number, burst: number, steady: number): number {
+  let n = 1;
+  while (pagesCeiling(n, burst, steady) < pages) n++;
+  return n - 1;
+}
+
+/** The looser bound min(burst × ⌈T/1 s⌉, steady × ⌈T/60 s⌉). */
+export function pagesCeilingSimple(seconds: number, burst: number, steady: number): number {
+  return Math.min(burst * Math.ceil(seconds), steady * Math.ceil(seconds / 60));
+}
+
+export function defaultWorkloads(quick: boolean): ExtractWorkload[] {
+  const probeSeconds = quick ? 3 : 5;
+  const w = (
+    stream: ExtractStream,
+    limits: ExtractLimits,
+    profiles: number,
+    events: number,
+  ): ExtractWorkload => ({
+    stream,
+    limits,
+    profiles,
+    events,
+    target: stream === "events" ? "file" : "memory",
+    probeSeconds,
+  });
+  if (quick) {
+    return [
+      w("profiles", "real", 30_000, 0),
+      w("events", "real", 20_000, 200_000),
+      w("profiles", "10x", 50_000, 0),
+      w("events", "10x", 20_000, 200_000),
+    ];
+  }
+  return [
+    w("profiles", "real", 100_000, 0),
+    w("events", "real", 20_000, 1_000_000),
+    w("profiles", "10x", 100_000, 0),
+    w("events", "10x", 20_000, 1_000_000),
+  ];
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+function kernelPeakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The DuckDB target, timing its commits (the rest of a run is reading pages and waiting for the budget). */
+class TimedDuckDBTarget extends DuckDBTarget {
+  commitMs = 0;
+  override async commit(batch: Parameters<DuckDBTarget["commit"]>[0]): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await super.commit(batch);
+    } finally {
+      this.commitMs += performance.now() - t0;
+    }
+  }
+}
+
+/**
+ * Pages per second the emulator serves for the stream's first query, with `cursors` cursors
+ * following `links.next` (bytes only, no parsing, so the load generator costs little CPU).
+ */
+async function probeEmulator(
+  url: string,
+  stream: ExtractStream,
+  cursors: number,
+  seconds: number,
+): Promise<number> {
+  const upper = `less-than(${stream === "events" ? "datetime" : "updated"},${new Date().toISOString()})`;
+  const first =
+    stream === "events"
+      ? `${url}/api/events?page%5Bsize%5D=1000&sort=datetime&filter=${encodeURIComponent(upper)}`
+      : `${url}/api/profiles?additional-fields%5Bprofile%5D=subscriptions&page%5Bsize%5D=100&sort=updated&filter=${encodeURIComponent(upper)}`;
+  const agent = new Agent({ connections: cursors, keepAliveTimeout: 60_000 });
+  const headers = {
+    authorization: `Klaviyo-API-Key ${PROBE_KEY}`,
+    revision: "2026-07-15",
+    accept: "application/vnd.api+json",
+  };
+  let pages = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: cursors }, async () => {
+        let next: string | undefined;
+        while (performance.now() < deadline) {
+          const res = await request(next ?? first, { headers, dispatcher: agent });
+          const buf = Buffer.from(await res.body.arrayBuffer());
+          // At real limits a fast emulator could reach the probe key's own limit: then the limit
+          // is what the probe measures, and it stops there.
+          if (res.statusCode === 429) break;
+          if (res.statusCode !== 200)
+            throw new Error(`probe: ${res.statusCode} ${buf.toString("utf8", 0, 200)}`);
+          pages++;
+          // links is the last member: its `next` is a string or null.
+          const at = buf.lastIndexOf('"next":"');
+          next =
+            at >= 0 && at > buf.lastIndexOf('"links"')
+              ? buf.toString("utf8", at + 8, buf.indexOf('"', at + 8))
+              : undefined;
+        }
+      }),
+    );
+  } finally {
+    await agent.close();
+  }
+  return pages / ((performance.now() - start) / 1000);
+}
+
+/** Runs one workload in this process (the emulator in its own). */
+export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThroughputResult> {
+  const load0 = loadavg()[0] ?? 0;
+  const opId = STREAM_OPERATION[w.stream];
+  const op = getOperation(opId);
+  const def = getStream(w.stream);
+  if (!op?.burst || !op.steady || !def?.pageSize) throw new Error(`${opId} has no limits or page size`);
+  const scale = w.limits === "10x" ? 10 : 1;
+  const burst = Math.floor(op.burst * scale);
+  const steady = Math.floor(op.steady * scale);
+  const emu = await spawnEmulator([
+    "--seed",
+    "none",
+    "--profiles",
+    String(w.profiles),
+    "--events",
+    String(w.events),
+    "--rate-limits",
+    w.limits,
+    "--api-key",
+    PROBE_KEY,
+  ]);
+  const dir = w.target === "file" ? mkdtempSync(join(tmpdir(), "ks-bench-extract-")) : undefined;
+  const target = new TimedDuckDBTarget(dir ? join(dir, "extract.duckdb") : ":memory:");
+  const client = createClient({
+    apiKey: emu.key,
+    baseUrl: emu.url,
+    rateLimit: w.limits === "off" ? { enabled: false } : { enabled: true, scale },
+    env: {},
+  });
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 100);
+  // KS_BENCH_TRACE=1: a stderr line per second with memory (DuckDB's own by tag) and requests.
+  const trace = process.env.KS_BENCH_TRACE
+    ? setInterval(async () => {
+        const m = process.memoryUsage();
+        const duck = await target
+          .query("SELECT tag, memory_usage_bytes AS b FROM duckdb_memory() WHERE memory_usage_bytes > 0")
+          .catch(() => []);
+        console.error(
+          `rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} requests=${client.stats.requests} duckdb=${duck.map((d) => `${String(d.tag)}:${mb(Number(d.b))}`).join(",")}`,
+        );
+      }, 1000)
+    : undefined;
+  try {
+    const emulatorPagesPerSecond =
+      w.probeSeconds > 0
+        ? await probeEmulator(emu.url, w.stream, def.windowed ? 4 : 1, w.probeSeconds)
+        : null;
+    await target.open();
+    sample();
+    const baselineRss = process.memoryUsage().rss;
+    const pageTimes: number[] = [];
+    const t0 = performance.now();
+    const result = await runExtract({
+      client,
+      target,
+      streams: [{ name: w.stream }],
+      ...(w.windowConcurrency ? { windowConcurrency: w.windowConcurrency } : {}),
+      onProgress: (e) => {
+        if (e.type === "page") pageTimes.push(performance.now() - t0);
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    sample();
+    const r = result.results[0];
+    const pages = r?.pages ?? 0;
+    const rows = r?.rows ?? 0;
+    const stats = client.stats;
+    const limited = w.limits !== "off";
+    const ceiling = limited ? pagesCeiling(seconds, burst, steady) : null;
+    const fastest = limited ? minSeconds(pages, burst, steady) : null;
+    const minuteCeiling = pagesCeiling(60, burst, steady);
+    const byMinute = pageTimes.filter((t) => t <= 60_000).length;
+    const realSteadyPerSecond = op.steady / 60;
+    return {
+      benchmark: "extract-throughput",
+      stream: w.stream,
+      limits: w.limits,
+      status: r?.status === "ok" ? "ok" : `failed: ${r?.error?.message ?? "no result"}`,
+      seededProfiles: w.profiles,
+      seededEvents: w.events,
+      target: w.target === "file" ? "duckdb file" : "duckdb :memory:",
+      pages,
+      rows,
+      requests: stats.requests,
+      seconds: Number(seconds.toFixed(2)),
+      pagesPerSecond: Number((pages / seconds).toFixed(1)),
+      rowsPerSecond: Math.round(rows / seconds),
+      pageSize: def.pageSize,
+      limit: { burst, steady },
+      pagesCeiling: ceiling,
+      pagesCeilingSimple: limited ? pagesCeilingSimple(seconds, burst, steady) : null,
+      rowsCeiling: ceiling === null ? null : ceiling * def.pageSize,
+      fractionOfCeiling: ceiling === null ? null : Number((pages / ceiling).toFixed(3)),
+      minSeconds: fastest,
+      // 0 s: every page fits in the first second's burst, and time is then set by latency alone.
+      timeEfficiency: !fastest ? null : Number((fastest / seconds).toFixed(3)),
+      firstMinute:
+        limited && seconds >= 60
+          ? {
+              pages: byMinute,
+              pagesCeiling: minuteCeiling,
+              fraction: Number((byMinute / minuteCeiling).toFixed(3)),
+            }
+          : null,
+      headroomOverRealSteady: Number((pages / seconds / realSteadyPerSecond).toFixed(2)),
+      emulatorPagesPerSecond:
+        emulatorPagesPerSecond === null ? null : Number(emulatorPagesPerSecond.toFixed(1)),
+      rateLimited: stats.rateLimited,
+      retries: stats.retries,
+      budgetWaitSeconds: Number((stats.budgetWaitMs / 1000).toFixed(1)),
+      commitSeconds: Number((target.commitMs / 1000).toFixed(1)),
+      baselineRssMb: mb(baselineRss),
+      peakRssMb: Math.max(mb(peakRss), kernelPeakRssMb()),
+      peakHeapMb: mb(peakHeap),
+      loadAverage: [Number(load0.toFixed(2)), Number((loadavg()[0] ?? 0).toFixed(2))],
+    };
+  } finally {
+    clearInterval(timer);
+    if (trace) clearInterval(trace);
+    await target.close();
+    await emu.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one workload in a child process of its own and returns its result line. */
+function runInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(import.meta.url), "--workload", JSON.stringify(w)],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (code === 0 && line) resolve(JSON.parse(line) as ExtractThroughputResult);
+      else reject(new Error(`extract-throughput workload ${JSON.stringify(w)} exited with ${code}: ${out}`));
+    });
+  });
+}
+
+export async function runExtractThroughput(
+  options: ExtractThroughputOptions = {},
+): Promise<ExtractThroughputResult[]> {
+  const results: ExtractThroughputResult[] = [];
+  for (const w of options.workloads ?? defaultWorkloads(options.quick ?? false)) {
+    const r = await runInChild(w);
+    results.push(r);
+    options.onResult?.(r);
+  }
+  return results;
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const one = argValue("workload");
+  if (one) {
+    console.log(JSON.stringify(await runExtractWorkload(JSON.parse(one) as ExtractWorkload)));
+  } else {
+    const quick = process.argv.includes("--quick");
+    let workloads = defaultWorkloads(quick);
+    const only = argValue("only");
+    if (only) {
+      const wanted = only.split(",");
+      workloads = workloads.filter((w) => wanted.includes(`${w.stream}:${w.limits}`));
+    }
+    await runExtractThroughput({ quick, workloads, onResult: (r) => console.log(JSON.stringify(r)) });
+  }
+}
