@@ -14,9 +14,9 @@ function configErrorFor(key: string | undefined): ConfigError {
 
 describe("apiKeyAuth", () => {
   it("sends the private key with the Klaviyo-API-Key scheme, trimmed", async () => {
-    const auth = apiKeyAuth("  pk_abcdef1234567890abcdef1234567890ab\n");
+    const auth = apiKeyAuth("  pk_test_trimmed_key\n");
     expect(auth.kind).toBe("api-key");
-    expect(await auth.authorization()).toBe("Klaviyo-API-Key pk_abcdef1234567890abcdef1234567890ab");
+    expect(await auth.authorization()).toBe("Klaviyo-API-Key pk_test_trimmed_key");
     expect(auth.onUnauthorized).toBeUndefined();
   });
 
