@@ -50,7 +50,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
   program
     .command("demo")
     .description(
-      "Start the Klaviyo emulator with a demo store, extract every stream into a local DuckDB file, and show what is in it. Needs nothing but `npm install`.",
+      "Start the Klaviyo emulator with a demo store, extract every stream into a local DuckDB file, show what is in it, then sync VIP customers computed there back into Klaviyo (profiles + a mirrored list). Needs nothing but `npm install`.",
     )
     .option("--db <path>", "DuckDB file to write (replaced on every demo run)", "klaviyo-demo.duckdb")
     .option(
