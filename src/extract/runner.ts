@@ -69,9 +69,24 @@ interface Unit {
   fullPass?: boolean;
 }
 
+/** A page waiting for its commit. */
+interface PendingPage {
+  unitKey: string;
+  rows: Row[];
+  reached: string;
+  markDeleted?: { parentColumn: string; parentId: string; seenRunId: string; at: Date };
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Rows one grouped commit may hold (several pages from concurrent windows). */
+const MAX_COMMIT_ROWS = 10_000;
+
 class StreamRun {
   rows = 0;
   pages = 0;
+  private pending: PendingPage[] = [];
+  private committing = false;
   private state: StreamState;
   private readonly runId: string;
   private readonly startedAt: Date;
@@ -221,7 +236,9 @@ class StreamRun {
           `less-than(${this.def.cursor.field},${iso(new Date(b))})`,
         ]);
         if (sort) q.sort = sort;
-        units.push({ key: `window:${iso(new Date(a))}`, query: q });
+        // The key names both ends: a resumed run with another window size must not apply a saved
+        // position to a window it does not cover.
+        units.push({ key: `window:${iso(new Date(a))}/${iso(new Date(b))}`, query: q });
       }
       return units;
     }
@@ -292,12 +309,69 @@ class StreamRun {
     })) as Page;
   }
 
+  /**
+   * Commits a unit's page with the state that records its position. Pages that arrive while a
+   * commit is running wait and then go together in the next one (one transaction, one state
+   * carrying every position they reach), so concurrent windows cost one commit, not one each.
+   */
+  private commitPage(page: Omit<PendingPage, "resolve" | "reject">): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...page, resolve, reject });
+      if (!this.committing) void this.drainCommits();
+    });
+  }
+
+  private async drainCommits(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.nextCommitGroup();
+        const first = group[0] as PendingPage;
+        const advance: Record<string, string> = {};
+        for (const p of group) advance[p.unitKey] = p.reached;
+        try {
+          await this.target.commit({
+            table: this.writeTable,
+            columns: this.columns,
+            primaryKey: this.def.primaryKey,
+            rows: group.length === 1 ? first.rows : group.flatMap((p) => p.rows),
+            write: "merge",
+            state: this.inProgressState(advance),
+            ...(first.markDeleted ? { markDeleted: first.markDeleted } : {}),
+          });
+        } catch (err) {
+          for (const p of group) p.reject(err);
+          continue;
+        }
+        for (const p of group) this.positions[p.unitKey] = p.reached;
+        for (const p of group) p.resolve();
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /** The waiting pages that go in one commit: a page that marks deletions goes alone. */
+  private nextCommitGroup(): PendingPage[] {
+    const first = this.pending.shift() as PendingPage;
+    const group = [first];
+    if (first.markDeleted) return group;
+    let rows = first.rows.length;
+    while (this.pending.length > 0) {
+      const p = this.pending[0] as PendingPage;
+      if (p.markDeleted || rows + p.rows.length > MAX_COMMIT_ROWS) break;
+      group.push(p);
+      rows += p.rows.length;
+      this.pending.shift();
+    }
+    return group;
+  }
+
   private async readUnit(unit: Unit): Promise<void> {
     let position = this.positions[unit.key];
     if (position === DONE) return;
     // The next page, read while the previous one commits (a unit's reads are sequential, so this
-    // halves the time per page when commits take as long as reads). Windowed streams read several
-    // windows at once already, so they do not read ahead (it would only hold more pages in memory).
+    // halves the time per page when commits take as long as reads).
     let ahead: Promise<Page> | undefined;
     for (;;) {
       this.opts.signal?.throwIfAborted();
@@ -314,19 +388,16 @@ class StreamRun {
         throw err;
       }
       const next = body.links?.next ?? undefined;
-      ahead = next && !this.def.windowed ? this.fetchPage(unit, next) : undefined;
+      ahead = next ? this.fetchPage(unit, next) : undefined;
       // Awaited on the next turn; a failure here is reported there (or dropped with a failed commit).
       ahead?.catch(() => {});
       const rows = this.toRows(body, unit, new Date());
       const reached = next ?? DONE;
       const last = !next;
-      await this.target.commit({
-        table: this.writeTable,
-        columns: this.columns,
-        primaryKey: this.def.primaryKey,
+      await this.commitPage({
+        unitKey: unit.key,
         rows,
-        write: "merge",
-        state: this.inProgressState({ [unit.key]: reached }),
+        reached,
         ...(last && unit.fullPass && unit.parentId && this.def.parent
           ? {
               markDeleted: {
@@ -338,7 +409,6 @@ class StreamRun {
             }
           : {}),
       });
-      this.positions[unit.key] = reached;
       this.rows += rows.length;
       this.pages++;
       this.opts.onProgress?.({

@@ -14,8 +14,9 @@
  * first commit, in the middle and near or after the end (the CLI is usually a little faster than
  * the in-process reference).
  *
- * A deterministic companion test holds one events window's commit while another lands and then
- * "crashes", the interleaving behind a gap the random kills found on PostgreSQL.
+ * A deterministic companion test holds one events commit while the other windows' pages wait,
+ * checks they share the next commit, and "crashes" on the one after (grouped commits must not
+ * lose a page; the interleaving behind a gap the random kills once found on PostgreSQL).
  *
  * PostgreSQL is the local server (a database per trial) when it answers; otherwise PGlite with its
  * data directory on disk, run by test/extract/resume/pglite-child.ts in a child process.
@@ -461,17 +462,21 @@ describe.each(targets)("kill -9 at random points and resume: $name", ({ name, ma
 });
 
 describe("concurrent windows and a crash between their commits", () => {
-  it("a committed state never carries another window's position before that window's rows", async () => {
-    // Events are read in windows, several at once; on a pooled target their commits can land in
-    // any order. Hold the first window's first commit, let another window's commit land, then
-    // "crash": the saved state must still lead the next run to the first window's rows.
+  it("a stream has one commit in flight; pages that wait share the next one, and a crash after it loses nothing", async () => {
+    // Events are read in windows, several at once. Their pages are committed one transaction at a
+    // time per stream: hold the first commit while the other windows' pages arrive, check they
+    // went together into the second (one state with every position they reach), then "crash" on
+    // the third. The next run must end with every event exactly once.
     const inner = new DuckDBTarget(":memory:");
     await inner.open();
-    let held: ((crash: Error) => void) | undefined;
     let crashed: Error | undefined;
     let calls = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let secondAdvanced = 0;
+    let firstPositions: Record<string, string> = {};
     const crashing: Target = {
-      description: "crashes after the second events commit",
+      description: "crashes on the third events commit",
       open: () => inner.open(),
       close: async () => {},
       readState: (stream) => inner.readState(stream),
@@ -482,22 +487,39 @@ describe("concurrent windows and a crash between their commits", () => {
       async commit(batch) {
         if (crashed) throw crashed;
         if (batch.table !== "events" || batch.rows.length === 0) return inner.commit(batch);
-        if (++calls === 1) {
-          // Never committed: rejected by the "crash" below.
-          return new Promise<void>((_resolve, reject) => {
-            held = reject;
-          });
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          const n = ++calls;
+          if (n === 1) await new Promise((r) => setTimeout(r, 300));
+          const positions = batch.state.inProgress?.positions ?? {};
+          if (n === 1) firstPositions = positions;
+          // Windows whose position this commit moves: the pages it holds.
+          if (n === 2)
+            secondAdvanced = Object.keys(positions).filter((k) => positions[k] !== firstPositions[k]).length;
+          if (n === 3) {
+            crashed = new Error("crash");
+            throw crashed;
+          }
+          await inner.commit(batch);
+        } finally {
+          inFlight--;
         }
-        await inner.commit(batch);
-        crashed = new Error("crash");
-        held?.(crashed);
       },
     };
     try {
       const client = emu.client();
-      const first = await runExtract({ client, target: crashing, streams: [{ name: "events" }] });
+      const first = await runExtract({
+        client,
+        target: crashing,
+        streams: [{ name: "events" }],
+        windowDays: 1,
+      });
       expect(first.results[0]?.status).toBe("failed");
-      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(calls).toBe(3);
+      expect(maxInFlight).toBe(1);
+      // The first commit carried one window's position; the second, the others that had waited.
+      expect(secondAdvanced).toBeGreaterThan(1);
       expect((await inner.readState("events"))?.inProgress).toBeTruthy();
       const second = await runExtract({ client, target: inner, streams: [{ name: "events" }] });
       expect(second.results[0]?.status).toBe("ok");

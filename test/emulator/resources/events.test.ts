@@ -489,3 +489,26 @@ describe("emulated events: reading", () => {
     expect(Date.now() - t).toBeLessThan(3000);
   });
 });
+
+describe("GET /api/events written as text", () => {
+  it("gives what the object renderer gives (the same page with every field asked for by name)", async () => {
+    emu = await startTestEmulator({ seed: "demo" });
+    const c = emu.client();
+    const q = "page[size]=50&sort=datetime";
+    const fast = (await c.request("GET", `/api/events?${q}`)) as { data: unknown[]; links: unknown };
+    const full = (await c.request(
+      "GET",
+      `/api/events?${q}&fields[event]=timestamp,event_properties,datetime,uuid`,
+    )) as { data: unknown[]; links: { self: string; next?: string } };
+    expect(fast.data.length).toBe(50);
+    expect(fast.data).toEqual(full.data);
+    expect(Object.keys(fast.links as object)).toEqual(Object.keys(full.links));
+    // Following links.next from the text page reaches the same second page.
+    const next = (fast.links as { next: string }).next;
+    const second = (await c.request("GET", next)) as { data: Array<{ id: string }> };
+    const secondFull = (await c.request("GET", full.links.next as string)) as {
+      data: Array<{ id: string }>;
+    };
+    expect(second.data.map((e) => e.id)).toEqual(secondFull.data.map((e) => e.id));
+  });
+});
