@@ -6,6 +6,9 @@
  *   at most every 5 s per stream;
  * - `json` gets one JSON object per event per line, then a summary object.
  * Everything written passes through `redact`.
+ *
+ * The pieces (formatting, the live block redrawn in place, tables) are shared with the load
+ * progress view (./load-progress.ts).
  */
 import type { ProgressEvent, StreamResult } from "../extract/runner-api.js";
 import type { SyncMode } from "../extract/types.js";
@@ -75,27 +78,143 @@ export function formatDuration(ms: number): string {
 }
 
 /** `1 page`, `12 pages`, `1,200 rows`. */
-function plural(n: number, noun: string): string {
+export function plural(n: number, noun: string): string {
   return `${formatCount(n)} ${noun}${Math.round(n) === 1 ? "" : "s"}`;
 }
 
-function rate(rows: number, ms: number): string {
+/** `850/s` once at least a second has passed; empty before. */
+export function rate(rows: number, ms: number): string {
   if (ms < 1000 || rows === 0) return "";
   return `${formatCount(rows / (ms / 1000))}/s`;
 }
 
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function cut(text: string, width: number): string {
+export function cut(text: string, width: number): string {
   if (text.length <= width) return text;
   return width <= 1 ? text.slice(0, width) : `${text.slice(0, width - 1)}…`;
 }
 
-function waitMsOf(value: WaitStats): number {
+export function waitMsOf(value: WaitStats): number {
   if (typeof value === "number") return value;
   return (value.budgetWaitMs ?? 0) + (value.backoffWaitMs ?? 0);
+}
+
+/** Columns padded to their widest cell (right-aligned where asked), two spaces apart. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly string[][],
+  right: ReadonlySet<number>,
+): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+export interface LiveBlockOptions {
+  /** The lines to show, computed at each redraw. */
+  lines: () => string[];
+  now: () => number;
+  /** Terminal width; lines are cut to fit so that redraws stay aligned. */
+  columns: number;
+  /** Minimum time between redraws. */
+  redrawMs: number;
+  /** Refresh while nothing happens, for elapsed times. */
+  tickMs: number;
+}
+
+/** A block of lines on a terminal, redrawn in place with ANSI cursor-up and clear-line. */
+export interface LiveBlock {
+  /** Something changed: redraw now or within `redrawMs`; keeps a ticker going. */
+  update(): void;
+  /** Writes `text` above the block, then redraws it. */
+  log(text: string): void;
+  /** Stops redrawing and replaces the block with `text`. */
+  finish(text: string): void;
+}
+
+/** `write` receives each frame (already redacted by the caller, or not). */
+export function createLiveBlock(write: (text: string) => void, options: LiveBlockOptions): LiveBlock {
+  const { now, columns, redrawMs, tickMs } = options;
+  let drawnLines = 0;
+  let lastDraw = Number.NEGATIVE_INFINITY;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  let finished = false;
+
+  const draw = () => {
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      pending = undefined;
+    }
+    if (finished) return;
+    lastDraw = now();
+    const lines = options.lines().map((l) => cut(l, columns - 1));
+    while (lines.length < drawnLines) lines.push("");
+    const up = drawnLines > 0 ? `${ESC}${drawnLines}A` : "";
+    write(up + lines.map((l) => `\r${ESC}2K${l}`).join("\n"));
+    drawnLines = lines.length;
+  };
+
+  const requestDraw = () => {
+    if (finished) return;
+    const since = now() - lastDraw;
+    if (since >= redrawMs) draw();
+    else if (pending === undefined) {
+      pending = setTimeout(draw, redrawMs - since);
+      pending.unref?.();
+    }
+  };
+
+  const startTicker = () => {
+    if (ticker !== undefined || finished) return;
+    ticker = setInterval(requestDraw, tickMs);
+    ticker.unref?.();
+  };
+
+  const stopTimers = () => {
+    if (pending !== undefined) clearTimeout(pending);
+    if (ticker !== undefined) clearInterval(ticker);
+    pending = undefined;
+    ticker = undefined;
+  };
+
+  /** Clears the block so that a message can be written in its place. */
+  const clear = (): string => {
+    if (drawnLines === 0) return "";
+    const s = `${ESC}${drawnLines}A\r${ESC}0J`;
+    drawnLines = 0;
+    return s;
+  };
+
+  return {
+    update() {
+      if (finished) return;
+      startTicker();
+      requestDraw();
+    },
+    log(text) {
+      if (!finished && drawnLines > 0) {
+        write(clear() + text);
+        draw();
+      } else {
+        write(text);
+      }
+    },
+    finish(text) {
+      if (finished) return;
+      stopTimers();
+      const prefix = clear();
+      finished = true;
+      write(prefix + text);
+    },
+  };
 }
 
 export function createProgressReporter(output: Output, options: ProgressReporterOptions): ProgressReporter {
@@ -135,11 +254,6 @@ export function createProgressReporter(output: Output, options: ProgressReporter
   };
 
   // ---- live view ------------------------------------------------------------------------------
-  let drawnLines = 0;
-  let lastDraw = Number.NEGATIVE_INFINITY;
-  let pending: ReturnType<typeof setTimeout> | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-
   const liveLines = (): string[] => {
     const t = now();
     const all = [...views.values()];
@@ -165,50 +279,7 @@ export function createProgressReporter(output: Output, options: ProgressReporter
     return lines;
   };
 
-  const draw = () => {
-    if (pending !== undefined) {
-      clearTimeout(pending);
-      pending = undefined;
-    }
-    if (finished) return;
-    lastDraw = now();
-    const lines = liveLines().map((l) => cut(l, columns - 1));
-    while (lines.length < drawnLines) lines.push("");
-    const up = drawnLines > 0 ? `${ESC}${drawnLines}A` : "";
-    err(up + lines.map((l) => `\r${ESC}2K${l}`).join("\n"));
-    drawnLines = lines.length;
-  };
-
-  const requestDraw = () => {
-    if (finished) return;
-    const since = now() - lastDraw;
-    if (since >= redrawMs) draw();
-    else if (pending === undefined) {
-      pending = setTimeout(draw, redrawMs - since);
-      pending.unref?.();
-    }
-  };
-
-  const startTicker = () => {
-    if (ticker !== undefined || finished) return;
-    ticker = setInterval(requestDraw, tickMs);
-    ticker.unref?.();
-  };
-
-  const stopTimers = () => {
-    if (pending !== undefined) clearTimeout(pending);
-    if (ticker !== undefined) clearInterval(ticker);
-    pending = undefined;
-    ticker = undefined;
-  };
-
-  /** Clears the live view so that a message can be written in its place. */
-  const clearLive = (): string => {
-    if (drawnLines === 0) return "";
-    const s = `${ESC}${drawnLines}A\r${ESC}0J`;
-    drawnLines = 0;
-    return s;
-  };
+  const live = createLiveBlock(err, { lines: liveLines, now, columns, redrawMs, tickMs });
 
   // ---- plain text -----------------------------------------------------------------------------
   const textLine = (e: ProgressEvent, v: StreamView): string | undefined => {
@@ -303,13 +374,6 @@ export function createProgressReporter(output: Output, options: ProgressReporter
       ];
     });
     const header = ["stream", "mode", "status", "rows", "pages", "time", "error"];
-    const right = new Set([3, 4, 5]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-    const fmt = (cells: string[]) =>
-      cells
-        .map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-        .join("  ")
-        .trimEnd();
     const ok = results.filter((r) => r.status === "ok").length;
     const failed = results.length - ok;
     const sumRows = results.reduce((s, r) => s + r.rows, 0);
@@ -317,7 +381,7 @@ export function createProgressReporter(output: Output, options: ProgressReporter
     const totals = `${results.length} stream${results.length === 1 ? "" : "s"}: ${ok} ok${
       failed > 0 ? `, ${failed} failed` : ""
     }; ${plural(sumRows, "row")}, ${plural(sumPages, "page")} in ${formatDuration(total)}; ${formatDuration(w)} waiting on rate limits`;
-    const lines = [fmt(header), ...rows.map(fmt), "", totals];
+    const lines = [...formatTable(header, rows, new Set([3, 4, 5])), "", totals];
     if (full.length > 0) lines.push("errors:", ...full);
     return lines.join("\n");
   };
@@ -348,32 +412,22 @@ export function createProgressReporter(output: Output, options: ProgressReporter
         const line = textLine(event, v);
         if (line !== undefined) err(line);
       } else if (!finished) {
-        startTicker();
-        requestDraw();
+        live.update();
       }
     },
     waitStats(getter) {
       waitGetter = getter;
     },
     log(text) {
-      if (mode === "live" && !finished && drawnLines > 0) {
-        err(clearLive() + text);
-        draw();
-      } else {
-        err(text);
-      }
+      if (mode === "live") live.log(text);
+      else err(text);
     },
     finish(results) {
       if (finished) return;
-      stopTimers();
-      if (mode === "json") {
-        finished = true;
-        err(summaryJson(results));
-        return;
-      }
-      const prefix = mode === "live" ? clearLive() : "";
       finished = true;
-      err(prefix + summaryText(results));
+      if (mode === "json") err(summaryJson(results));
+      else if (mode === "live") live.finish(summaryText(results));
+      else err(summaryText(results));
     },
   };
 }

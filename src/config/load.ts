@@ -5,7 +5,8 @@
  * ```yaml
  * source: duckdb:./warehouse.duckdb     # or postgres://..., or file:./vip.csv
  * klaviyo: { api_key: ${KLAVIYO_API_KEY}, base_url: https://a.klaviyo.com, rate_limits: real }
- * state: .klaviyo-sync/state.duckdb      # optional
+ * state: .klaviyo-sync/state.duckdb      # optional; or `source` (a schema of the source database),
+ *                                        # or { in: source, schema: klaviyo_sync } / { in: file, path: ... }
  * syncs:
  *   vip_profiles:
  *     action: profiles
@@ -35,7 +36,7 @@ import {
   type ModelSource,
   SOURCE_EXPECTED,
 } from "../load/models/source.js";
-import { DEFAULT_STATE_PATH } from "../load/state/defaults.js";
+import { DEFAULT_STATE_PATH, DEFAULT_STATE_SCHEMA, type StateLocation } from "../load/state/defaults.js";
 import type { FieldSpec } from "../load/types.js";
 import { registerSecret } from "../util/redact.js";
 import {
@@ -86,8 +87,10 @@ export interface LoadConfig {
   /** The source, classified; `display` is safe to print. */
   sourceSpec: ModelSource;
   klaviyo: { apiKey: string; baseUrl?: string; rateLimits?: string };
-  /** The state file (DuckDB) path. */
+  /** Where the state lives, for messages: the state file path, or the source and schema. */
   state: string;
+  /** Where the snapshot, runs and locks live: a local DuckDB file (default) or a schema of the source. */
+  stateLocation: StateLocation;
   syncs: LoadSyncConfig[];
 }
 
@@ -170,7 +173,8 @@ const topShape = {
     })
     .nullable()
     .optional(),
-  state: z.string({ error: "a file path such as .klaviyo-sync/state.duckdb" }).trim().min(1).optional(),
+  // Checked by stateLocation(): a path, `source`, or a map.
+  state: z.unknown().optional(),
   syncs: z.record(
     z.string(),
     z.strictObject(syncShape, { error: `a map of sync settings (${Object.keys(syncShape).join(", ")})` }),
@@ -268,6 +272,135 @@ function suggestField(fields: readonly FieldSpec[], field: string): string {
     return ` Custom values go under a prefix, e.g. "${prefixes[0]}.${field}".`;
   }
   return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+const STATE_KEYS = ["in", "schema", "path"];
+const STATE_PLACES = ["source", "file"];
+const STATE_EXPECTED =
+  'a file path such as .klaviyo-sync/state.duckdb, "source" (a schema of the source database), or a map such as { in: source, schema: klaviyo_sync }';
+/** Letters, digits and _, not starting with a digit, at most 63 characters (PostgreSQL's limit). */
+const STATE_SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const STATE_SCHEMA_EXPECTED =
+  "a schema name of letters, digits and _ (not starting with a digit, at most 63 characters), e.g. klaviyo_sync";
+
+/** Where `state:` puts the load state, or what is wrong with it. */
+function stateLocation(
+  raw: unknown,
+  locator: Locator,
+  interpolated: Map<Scalar, string[]>,
+): { location?: StateLocation; problems: Located[] } {
+  const problems: Located[] = [];
+  if (!isMapObject(raw) || raw.state === undefined) {
+    return { location: { in: "file", path: DEFAULT_STATE_PATH }, problems };
+  }
+  const value = raw.state;
+  const at = (path: Path, key = false): number => {
+    const found = locator.find(path);
+    return key ? (found.keyOffset ?? found.offset) : found.offset;
+  };
+  const got = (path: Path) => describeValue(locator.find(path).node, interpolated, false);
+  let location: StateLocation | undefined;
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (text === "") {
+      problems.push({
+        offset: at(["state"], true),
+        message: `state: expected ${STATE_EXPECTED}; got an empty value.`,
+      });
+    } else if (text === "source") {
+      location = { in: "source", schema: DEFAULT_STATE_SCHEMA };
+    } else if (!/[\\/.]/.test(text) && closest(text, ["source"]) !== undefined) {
+      problems.push({
+        offset: at(["state"]),
+        message: `state: "${text}" would be a state file named ${text} in the current folder. Did you mean "source" (the state in a schema of the source database)? For a file, give a path with a folder or an extension, e.g. ./${text}.duckdb.`,
+      });
+    } else {
+      location = { in: "file", path: text };
+    }
+  } else if (isMapObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (!STATE_KEYS.includes(key)) {
+        problems.push({
+          offset: at(["state", key], true),
+          message: `unknown key "${key}" in state.${didYouMean(key, STATE_KEYS)} Valid keys: ${listQuoted(STATE_KEYS)}.`,
+        });
+      }
+    }
+    const place = value.in;
+    if (place === undefined || place === null) {
+      problems.push({
+        offset: at(["state"], true),
+        message:
+          "state.in is required: expected source (a schema of the source database) or file (a local DuckDB file).",
+        missing: true,
+      });
+    } else if (typeof place !== "string" || !STATE_PLACES.includes(place)) {
+      problems.push({
+        offset: at(["state", "in"]),
+        message: `state.in: expected source (a schema of the source database) or file (a local DuckDB file); got ${got(["state", "in"])}.${
+          typeof place === "string" ? didYouMean(place, STATE_PLACES) : ""
+        }`,
+      });
+    }
+    const schema = value.schema;
+    const path = value.path;
+    if (place === "source") {
+      if (path !== undefined) {
+        problems.push({
+          offset: at(["state", "path"], true),
+          message:
+            "state.path: only with in: file; with in: source the state lives in the source database (set schema instead).",
+        });
+      }
+      if (schema !== undefined && (typeof schema !== "string" || !STATE_SCHEMA_RE.test(schema.trim()))) {
+        problems.push({
+          offset: at(["state", "schema"]),
+          message: `state.schema: expected ${STATE_SCHEMA_EXPECTED}; got ${got(["state", "schema"])}.`,
+        });
+      } else {
+        location = {
+          in: "source",
+          schema: typeof schema === "string" ? schema.trim() : DEFAULT_STATE_SCHEMA,
+        };
+      }
+    } else if (place === "file") {
+      if (schema !== undefined) {
+        problems.push({
+          offset: at(["state", "schema"], true),
+          message:
+            "state.schema: only with in: source; with in: file the state lives in a local DuckDB file (set path instead).",
+        });
+      }
+      if (path !== undefined && (typeof path !== "string" || path.trim() === "")) {
+        problems.push({
+          offset: at(["state", "path"]),
+          message: `state.path: expected a file path such as .klaviyo-sync/state.duckdb; got ${got(["state", "path"])}.`,
+        });
+      } else {
+        location = { in: "file", path: typeof path === "string" ? path.trim() : DEFAULT_STATE_PATH };
+      }
+    }
+  } else {
+    problems.push({
+      offset: at(["state"], true),
+      message: `state: expected ${STATE_EXPECTED}; got ${got(["state"])}.`,
+    });
+  }
+  if (location?.in === "source" && typeof raw.source === "string") {
+    const source = checkModelSource(raw.source);
+    if (source.ok && source.value.kind === "file") {
+      problems.push({
+        offset: at(["state"]),
+        message: `state: the state can live in the source only when the source is a database (postgres://... or duckdb:PATH); the source ${source.value.display} is a file. Leave out state to keep it in ${DEFAULT_STATE_PATH}, or give a file path.`,
+      });
+    }
+  }
+  return problems.length > 0
+    ? { problems }
+    : { location: location ?? { in: "file", path: DEFAULT_STATE_PATH }, problems };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -448,9 +581,11 @@ export function parseLoadConfig(text: string, options: LoadConfigOptions & { fil
     for (const issue of parsed.error.issues) problems.push(...locateIssue(issue, locator, interpolated));
   }
   problems.push(...syncProblems(raw, options.actions, locator));
-  if (problems.length > 0) throw located(problems, locator);
+  const state = stateLocation(raw, locator, interpolated);
+  problems.push(...state.problems);
+  if (problems.length > 0 || !state.location) throw located(problems, locator);
   if (!parsed.success) throw new ConfigError(`${file}: invalid config.`);
-  return build(parsed.data, { env, actions: options.actions, locator });
+  return build(parsed.data, { env, actions: options.actions, locator, stateLocation: state.location });
 }
 
 function isMapObject(v: unknown): v is Record<string, unknown> {
@@ -636,6 +771,7 @@ function build(
     env: Record<string, string | undefined>;
     actions: Readonly<Record<string, LoadActionSpec>>;
     locator: Locator;
+    stateLocation: StateLocation;
   },
 ): LoadConfig {
   const { locator } = ctx;
@@ -705,7 +841,11 @@ function build(
     source: data.source.trim(),
     sourceSpec: source.value,
     klaviyo: { apiKey },
-    state: data.state ?? DEFAULT_STATE_PATH,
+    state:
+      ctx.stateLocation.in === "file"
+        ? ctx.stateLocation.path
+        : `${source.value.display} (schema ${ctx.stateLocation.schema})`,
+    stateLocation: ctx.stateLocation,
     syncs,
   };
   if (klaviyo.base_url !== undefined) config.klaviyo.baseUrl = klaviyo.base_url;

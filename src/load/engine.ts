@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../client/errors.js";
 import type { KlaviyoClient } from "../client/index.js";
-import { type Logger, silentLogger } from "../client/types.js";
+import type { Logger } from "../client/types.js";
 import type {
   ActionContext,
   ActionDefinition,
@@ -39,6 +39,7 @@ export interface LoadStateStore {
   memory(sync: string): ActionContext["memory"];
   startRun(sync: string, meta: Record<string, unknown>): Promise<string>;
   finishRun(runId: string, summary: RunSummary): Promise<void>;
+  /** Takes the sync's lock; may resolve to `{ tookOverFrom }`, the holder of a stale lock it replaced. */
   lock(sync: string): Promise<unknown>;
   unlock(sync: string): Promise<void>;
 }
@@ -174,7 +175,9 @@ export { setPath as setFieldPath };
 
 export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
   const { sync, state, client } = opts;
-  const logger = opts.logger ?? silentLogger;
+  // The CLI gives the client its logger: the engine's warnings (a lock taken over, rows that
+  // changed between the reads) go to the same place unless a logger is given.
+  const logger = opts.logger ?? client.core.config.logger;
   const started = Date.now();
   const waitBefore = client.stats.budgetWaitMs + client.stats.backoffWaitMs;
   const batchSize = opts.batchSize ?? 5000;
@@ -191,7 +194,18 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     durationMs: 0,
     rateLimitWaitMs: 0,
   };
-  if (!opts.dryRun) await state.lock(sync.name);
+  if (!opts.dryRun) {
+    const taken = (await state.lock(sync.name)) as
+      | { tookOverFrom?: { pid: number; hostname: string; startedAt: string } }
+      | undefined;
+    // A run killed with kill -9 (or by the OOM killer) leaves its lock behind; the store takes it
+    // over once that run is known to be gone. Say so, so the takeover never goes unnoticed.
+    const from = taken?.tookOverFrom;
+    if (from)
+      logger.warn(
+        `sync ${sync.name}: took over the lock left by a run that is no longer running (pid ${from.pid} on ${from.hostname}, since ${from.startedAt}); that run is recorded as interrupted, and the rows it did not confirm are sent again`,
+      );
+  }
   const runId = opts.dryRun
     ? "dry-run"
     : await state.startRun(sync.name, { action: sync.action.name, mode: sync.mode });

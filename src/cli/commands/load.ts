@@ -3,16 +3,25 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../../client/errors.js";
 import { createClient } from "../../client/index.js";
-import { loadLoadConfig } from "../../config/load.js";
+import { type LoadConfig, loadLoadConfig } from "../../config/load.js";
 import { ACTIONS, getAction } from "../../load/actions/index.js";
-import { type RunSummary, runSync } from "../../load/engine.js";
+import { type ModelReader, type RunSummary, runSync } from "../../load/engine.js";
 import { openModel } from "../../load/models/index.js";
-import { openLoadState, SyncLockedError } from "../../load/state/index.js";
+import {
+  DEFAULT_STATE_PATH,
+  type LoadState,
+  openLoadState,
+  openStateAt,
+  SyncLockedError,
+  sharedSourceDatabase,
+} from "../../load/state/index.js";
 import { redact } from "../../util/redact.js";
 import { parseRateLimits } from "../client.js";
 import { EXIT } from "../errors.js";
+import { createLoadProgressReporter, type LoadProgressReporter } from "../load-progress.js";
 import { createCliLogger } from "../logger.js";
 import type { CliContext, GlobalOptions } from "../main.js";
+import type { Output } from "../output.js";
 
 interface LoadFlags {
   config: string;
@@ -21,6 +30,68 @@ interface LoadFlags {
   fullResync?: boolean;
   maxRejectRate?: string;
   rejects?: string;
+  logFormat?: string;
+}
+
+interface RunsFlags {
+  state?: string;
+  config?: string;
+}
+
+/** Opens the state `runs` commands read: --state FILE, --config FILE (wherever it keeps it), or the default file. */
+async function openRunsState(
+  flags: RunsFlags,
+  ctx: CliContext,
+): Promise<{ state: LoadState; where: string }> {
+  if (flags.state !== undefined && flags.config !== undefined) {
+    throw new ConfigError("Use either --state FILE or --config FILE, not both.");
+  }
+  if (flags.config === undefined) {
+    const path = flags.state ?? DEFAULT_STATE_PATH;
+    return { state: await openLoadState(path), where: path };
+  }
+  const actions = Object.fromEntries(ACTIONS.map((a) => [a.name, a]));
+  // Reading runs needs no API key; the config may still name one through ${KLAVIYO_API_KEY}.
+  const env = { ...ctx.env, KLAVIYO_API_KEY: ctx.env.KLAVIYO_API_KEY ?? "pk_not_needed_to_read_runs" };
+  const config = await loadLoadConfig(flags.config, { env, actions });
+  return { state: await openStateAt(config.stateLocation, config.sourceSpec), where: config.state };
+}
+
+/** The model of one sync, reporting the first pass's progress (rows read, then the diff) and when the second ends. */
+function progressModel(
+  config: LoadConfig,
+  s: LoadConfig["syncs"][number],
+  state: LoadState,
+  progress: LoadProgressReporter,
+  removing: () => boolean,
+): () => Promise<ModelReader & { close(): Promise<void> }> {
+  let passes = 0;
+  return async () => {
+    const duckdb = sharedSourceDatabase(state);
+    const model = await openModel(config.source, s.model, {
+      primaryKey: s.primaryKey,
+      requiredColumns: s.mapping.map((m) => m.column),
+      label: `sync ${s.name}`,
+      ...(duckdb ? { duckdb } : {}),
+    });
+    const pass = ++passes;
+    return {
+      async *rows(batchSize: number) {
+        let read = 0;
+        for await (const batch of model.rows(batchSize)) {
+          read += batch.length;
+          if (pass === 1) progress.rowsRead(s.name, read);
+          yield batch;
+        }
+        if (pass === 1) progress.phase(s.name, "diffing");
+      },
+      rejects: (limit?: number) => model.rejects(limit),
+      async close() {
+        await model.close();
+        if (pass === 2 && removing()) progress.phase(s.name, "removing");
+      },
+    };
+  };
 }
 
 function summaryLine(name: string, s: RunSummary): string {
@@ -48,12 +119,14 @@ export function registerLoadCommands(program: Command, ctx: CliContext): void {
       "--rejects <file>",
       "write invalid and rejected rows (key, status, reason, payload) as JSON lines to this file",
     )
+    .option("--log-format <format>", "text (default) or json, on stderr")
     .addHelpText(
       "after",
       `
 Actions: ${ACTIONS.map((a) => `${a.name} (${a.modes.join(", ")})`).join("; ")}.
 Only added and changed rows are sent; a row counts as synced only when Klaviyo confirmed it.
-Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
+On a terminal, progress is a live view per sync; otherwise [load] lines (or JSON with --log-format json).
+Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config FILE for state: source).`,
     )
     .action(async (flags: LoadFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals() as GlobalOptions;
@@ -65,6 +138,9 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
           `No sync named "${flags.sync}" in ${flags.config}; it has: ${config.syncs.map((s) => s.name).join(", ")}.`,
         );
       }
+      const logFormat = flags.logFormat ?? "text";
+      if (logFormat !== "text" && logFormat !== "json")
+        throw new ConfigError(`--log-format must be text or json; got "${logFormat}".`);
       let maxRejectRate: number | undefined;
       if (flags.maxRejectRate !== undefined) {
         maxRejectRate = Number(flags.maxRejectRate);
@@ -73,6 +149,17 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
             `--max-reject-rate must be a fraction between 0 and 1; got "${flags.maxRejectRate}".`,
           );
       }
+      const live = logFormat === "text" && process.stderr.isTTY === true;
+      const progress = createLoadProgressReporter(ctx.output, {
+        tty: live,
+        format: logFormat,
+        syncs: syncs.map((s) => s.name),
+        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+      });
+      // Messages go above the live view; results wait until it is replaced by the summary table.
+      const deferred: string[] = [];
+      const out = (text: string) => (live ? deferred.push(text) : ctx.output.out(text));
+      const messages: Output = { out: ctx.output.out, err: (text) => progress.log(text) };
       const rateLimit = parseRateLimits(config.klaviyo.rateLimits ?? global.rateLimits);
       const client = createClient({
         apiKey: config.klaviyo.apiKey,
@@ -83,9 +170,16 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
             : {}),
         ...(rateLimit ? { rateLimit } : {}),
         env: ctx.env,
-        logger: createCliLogger(ctx.output, global.debug ? "debug" : global.verbose ? "info" : "warn"),
+        logger: createCliLogger(messages, global.debug ? "debug" : global.verbose ? "info" : "warn"),
       });
-      const state = await openLoadState(config.state);
+      progress.waitStats(() => client.stats);
+      let state: LoadState;
+      try {
+        state = await openStateAt(config.stateLocation, config.sourceSpec);
+      } catch (err) {
+        await client.close();
+        throw err;
+      }
       let rejects: ReturnType<typeof createWriteStream> | undefined;
       if (flags.rejects) {
         mkdirSync(dirname(flags.rejects), { recursive: true });
@@ -104,6 +198,8 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
         if (err instanceof SyncLockedError) throw new ConfigError(err.message);
         throw err;
       } finally {
+        progress.finish();
+        for (const text of deferred) ctx.output.out(text);
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
         rejects?.end();
@@ -118,51 +214,59 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
             ...s.options,
             ...(s.identifyBy && !("identify_by" in s.options) ? { identify_by: s.identifyBy } : {}),
           };
-          const result = await runSync({
-            client,
-            sync: {
-              name: s.name,
-              action,
-              mode: s.mode,
-              primaryKey: s.primaryKey,
-              mapping: s.mapping,
-              constants: s.constants,
-              options,
-            },
-            state,
-            openModel: () =>
-              openModel(config.source, s.model, {
-                primaryKey: s.primaryKey,
-                requiredColumns: s.mapping.map((m) => m.column),
-                label: `sync ${s.name}`,
-              }),
+          progress.start(s.name, {
+            action: s.action,
+            mode: s.mode,
             ...(flags.dryRun ? { dryRun: true } : {}),
-            ...(flags.fullResync ? { fullResync: true } : {}),
-            ...(maxRejectRate === undefined ? {} : { maxRejectRate }),
-            signal: controller.signal,
-            onReject: (r) => {
-              rejects?.write(`${redact(JSON.stringify({ sync: s.name, ...r }))}\n`);
-            },
-            onProgress: (e) => {
-              if (e.type === "diff") {
-                ctx.output.err(
-                  `[load] ${s.name}: ${e.queried} rows in the model; ${e.added} added, ${e.changed} changed, ${e.removed} removed, ${e.unchanged} unchanged`,
-                );
-              } else {
-                ctx.output.err(
-                  `[load] ${s.name}: ${e.sent}/${e.total} sent; ${e.succeeded} succeeded, ${e.invalid} invalid, ${e.rejected} rejected`,
-                );
-              }
-            },
           });
-          ctx.output.out(summaryLine(s.name, result.summary));
+          let removing = false;
+          let result: Awaited<ReturnType<typeof runSync>>;
+          try {
+            result = await runSync({
+              client,
+              sync: {
+                name: s.name,
+                action,
+                mode: s.mode,
+                primaryKey: s.primaryKey,
+                mapping: s.mapping,
+                constants: s.constants,
+                options,
+              },
+              state,
+              openModel: progressModel(config, s, state, progress, () => removing),
+              ...(flags.dryRun ? { dryRun: true } : {}),
+              ...(flags.fullResync ? { fullResync: true } : {}),
+              ...(maxRejectRate === undefined ? {} : { maxRejectRate }),
+              signal: controller.signal,
+              onReject: (r) => {
+                progress.rejected(s.name);
+                rejects?.write(`${redact(JSON.stringify({ sync: s.name, ...r }))}\n`);
+              },
+              onProgress: (e) => {
+                if (e.type === "diff") removing = e.removed > 0;
+                progress.onProgress(e);
+              },
+              // Actions sleep only while they wait on Klaviyo jobs (profile imports, suppressions).
+              sleep: (ms, signal) => {
+                progress.phase(s.name, "polling");
+                return client.core.config.clock.sleep(ms, signal);
+              },
+            });
+          } catch (err) {
+            progress.end(s.name, { error: err instanceof Error ? err : new Error(String(err)) });
+            throw err;
+          }
+          progress.end(s.name, {
+            summary: result.summary,
+            ...(result.runId === "dry-run" ? {} : { runId: result.runId }),
+          });
+          out(summaryLine(s.name, result.summary));
           if (result.samples && result.samples.length > 0) {
-            ctx.output.out(
-              redact(`sample payloads:\n${result.samples.map((p) => JSON.stringify(p)).join("\n")}`),
-            );
+            out(redact(`sample payloads:\n${result.samples.map((p) => JSON.stringify(p)).join("\n")}`));
           }
           if (result.summary.status === "failed") {
-            ctx.output.err(`error: ${result.summary.error}`);
+            progress.log(`error: ${result.summary.error}`);
             ctx.exitCode = EXIT.api;
           }
         }
@@ -173,10 +277,11 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
   runs
     .command("list")
     .description("The most recent runs, newest first.")
-    .option("--state <file>", "the load state file", ".klaviyo-sync/state.duckdb")
+    .option("--state <file>", `the load state file (default ${DEFAULT_STATE_PATH})`)
+    .option("-c, --config <file>", "the load.yaml whose state to read (state: source keeps it in the source)")
     .option("--limit <n>", "how many", "20")
-    .action(async (opts: { state: string; limit: string }) => {
-      const state = await openLoadState(opts.state);
+    .action(async (opts: RunsFlags & { limit: string }) => {
+      const { state } = await openRunsState(opts, ctx);
       try {
         for (const r of await state.listRuns(Number(opts.limit) || 20)) {
           const s = r.summary;
@@ -192,12 +297,13 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID.`,
     .command("show")
     .description("One run's full record as JSON.")
     .argument("<id>", "run id")
-    .option("--state <file>", "the load state file", ".klaviyo-sync/state.duckdb")
-    .action(async (id: string, opts: { state: string }) => {
-      const state = await openLoadState(opts.state);
+    .option("--state <file>", `the load state file (default ${DEFAULT_STATE_PATH})`)
+    .option("-c, --config <file>", "the load.yaml whose state to read (state: source keeps it in the source)")
+    .action(async (id: string, opts: RunsFlags) => {
+      const { state, where } = await openRunsState(opts, ctx);
       try {
         const run = await state.getRun(id);
-        if (!run) throw new ConfigError(`No run ${id} in ${opts.state}: see klaviyo-sync runs list.`);
+        if (!run) throw new ConfigError(`No run ${id} in ${redact(where)}: see klaviyo-sync runs list.`);
         ctx.output.out(JSON.stringify(run, null, 2));
       } finally {
         await state.close();

@@ -63,7 +63,8 @@ export class DuckDBModel implements Model {
   private names: string[] | undefined;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
+    /** Undefined when the instance is shared (not the model's to close). */
+    private readonly instance: DuckDBInstance | undefined,
     private readonly conn: DuckDBConnection,
     private readonly plan: Plan,
     notices: string[],
@@ -72,8 +73,23 @@ export class DuckDBModel implements Model {
     this.notices = notices;
   }
 
-  /** A model on a DuckDB database file. */
-  static async database(source: Extract<ModelSource, { kind: "duckdb" }>, sql: string): Promise<DuckDBModel> {
+  /**
+   * A model on a DuckDB database file. `shared`: an instance already open on that file (the load
+   * state's, when it lives in the source), used instead of opening the file read-only; closing
+   * the model then closes only its connection.
+   */
+  static async database(
+    source: Extract<ModelSource, { kind: "duckdb" }>,
+    sql: string,
+    shared?: DuckDBInstance,
+  ): Promise<DuckDBModel> {
+    const plan: Plan = {
+      description: source.display,
+      userSql: sql,
+      rowsSql: async () => sql,
+      fail: async (err) => sqlError(source.display, sql, err),
+    };
+    if (shared) return new DuckDBModel(undefined, await shared.connect(), plan, []);
     if (source.path !== ":memory:" && !existsSync(source.path)) {
       throw new ConfigError(`The DuckDB database ${source.path} (source ${source.display}) does not exist.`);
     }
@@ -88,12 +104,6 @@ export class DuckDBModel implements Model {
       throw new ConfigError(`Cannot open the DuckDB database ${source.path}: ${msg}.${hint}`, { cause: err });
     }
     const conn = await instance.connect();
-    const plan: Plan = {
-      description: source.display,
-      userSql: sql,
-      rowsSql: async () => sql,
-      fail: async (err) => sqlError(source.display, sql, err),
-    };
     return new DuckDBModel(instance, conn, plan, []);
   }
 
@@ -229,7 +239,7 @@ export class DuckDBModel implements Model {
 
   async close(): Promise<void> {
     this.conn.closeSync();
-    this.instance.closeSync();
+    this.instance?.closeSync();
   }
 }
 

@@ -12,6 +12,7 @@
  * line; a missing primary key column names the column and the columns the model has. CSV lines
  * that cannot be read are not errors: see ./csv.ts and `Model.rejects()`.
  */
+import type { DuckDBInstance } from "@duckdb/node-api";
 import { ConfigError } from "../../client/errors.js";
 import { DuckDBModel } from "./duckdb.js";
 import { checkColumns } from "./errors.js";
@@ -48,6 +49,8 @@ export interface OpenModelOptions {
   label?: string;
   /** Run a postgres source on this in-process PGlite instance instead of connecting to its URL. */
   pglite?: PGliteQueryable;
+  /** Read a duckdb source through this open instance (the load state's, with `state: source`). */
+  duckdb?: DuckDBInstance;
 }
 
 /** `"a"."b"` for `a.b`; each part quoted. */
@@ -103,7 +106,7 @@ export async function openModel(
       : trimSql(model.sql ?? "");
   if (src.kind !== "file" && sql.length === 0) throw new ConfigError("The model's sql is empty.");
   let opened: Model;
-  if (src.kind === "duckdb") opened = await DuckDBModel.database(src, sql);
+  if (src.kind === "duckdb") opened = await DuckDBModel.database(src, sql, opts.duckdb);
   else if (src.kind === "postgres")
     opened = opts.pglite
       ? PostgresModel.forPGlite(opts.pglite, sql)

@@ -9,56 +9,23 @@
  */
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type DuckDBConnection, DuckDBDataChunk, DuckDBInstance, type DuckDBType } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ConfigError } from "../../client/errors.js";
 import { Mutex } from "../../extract/targets/values.js";
+import {
+  ensureSchema,
+  inTransaction,
+  type StageType,
+  type StageValue,
+  type StateBackend,
+  type StateSession,
+} from "./backend.js";
+import { duckdbAppend, duckdbSession } from "./duckdb-session.js";
+
+export { SCHEMA_VERSION } from "./backend.js";
 
 /** The catalog name the state file is attached as. */
 export const DB = "ks_state";
-
-export const SCHEMA_VERSION = 1;
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS ${DB}.load_meta (key VARCHAR NOT NULL, value VARCHAR)`,
-  // One row per (sync, key). hash/klaviyo_id/fields/synced_at describe the last values Klaviyo
-  // confirmed; status/reason describe the last attempt.
-  `CREATE TABLE IF NOT EXISTS ${DB}.load_snapshot (
-    sync VARCHAR NOT NULL,
-    key VARCHAR NOT NULL,
-    hash VARCHAR,
-    status VARCHAR NOT NULL,
-    reason VARCHAR,
-    klaviyo_id VARCHAR,
-    fields JSON,
-    synced_at TIMESTAMPTZ,
-    updated_at TIMESTAMPTZ NOT NULL
-  )`,
-  `CREATE SEQUENCE IF NOT EXISTS ${DB}.load_run_ids START 1`,
-  `CREATE TABLE IF NOT EXISTS ${DB}.load_runs (
-    id BIGINT NOT NULL,
-    sync VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,
-    started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ,
-    pid INTEGER,
-    hostname VARCHAR,
-    meta JSON,
-    summary JSON
-  )`,
-  `CREATE TABLE IF NOT EXISTS ${DB}.load_memory (
-    sync VARCHAR NOT NULL,
-    key VARCHAR NOT NULL,
-    value VARCHAR NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS ${DB}.load_locks (
-    sync VARCHAR NOT NULL,
-    pid INTEGER NOT NULL,
-    hostname VARCHAR NOT NULL,
-    started_at TIMESTAMPTZ NOT NULL,
-    token VARCHAR NOT NULL
-  )`,
-];
 
 /** The state file could not be used because another process kept it locked too long. */
 export class StateFileBusyError extends Error {
@@ -78,13 +45,13 @@ export function sqlString(value: string): string {
 /** Steps on the same file in this process take turns (two attachments would both write it). */
 const fileLocks = new Map<string, Mutex>();
 
-function isLockConflict(err: unknown): boolean {
+export function isLockConflict(err: unknown): boolean {
   return /could not set lock|conflicting lock|resource temporarily unavailable/i.test(
     err instanceof Error ? err.message : String(err),
   );
 }
 
-function holderPid(err: unknown): number | undefined {
+export function holderPid(err: unknown): number | undefined {
   const m = /PID (\d+)/.exec(err instanceof Error ? err.message : String(err));
   return m ? Number(m[1]) : undefined;
 }
@@ -96,7 +63,8 @@ export interface StateFileOptions {
   busyTimeoutMs?: number;
 }
 
-export class StateFile {
+export class StateFile implements StateBackend {
+  readonly dialect = "duckdb" as const;
   readonly path: string;
   private readonly busyTimeoutMs: number;
   private instance: DuckDBInstance | undefined;
@@ -107,6 +75,19 @@ export class StateFile {
   constructor(location: string, options: StateFileOptions = {}) {
     this.path = resolve(location);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
+  }
+
+  get description(): string {
+    return this.path;
+  }
+
+  name(table: string): string {
+    return `${DB}.${table}`;
+  }
+
+  /** Runs `fn` on the handle's in-memory database (staging tables), without the state file. */
+  async local<T>(fn: (s: StateSession) => Promise<T>): Promise<T> {
+    return fn(duckdbSession(await this.conn()));
   }
 
   /** The handle's private in-memory database (staging tables); the state file is attached to it per step. */
@@ -135,7 +116,7 @@ export class StateFile {
   }
 
   /** Runs `fn` with the state file attached as `ks_state`; detaches afterwards. */
-  async step<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  async step<T>(fn: (s: StateSession) => Promise<T>): Promise<T> {
     const c = await this.conn();
     let mutex = fileLocks.get(this.path);
     if (!mutex) {
@@ -146,7 +127,7 @@ export class StateFile {
       await this.attach(c);
       try {
         if (!this.schemaChecked) await this.ensureSchema(c);
-        return await fn(c);
+        return await fn(duckdbSession(c));
       } finally {
         await c.run(`DETACH ${DB}`).catch(() => {});
         this.tighten();
@@ -155,18 +136,8 @@ export class StateFile {
   }
 
   /** Runs `fn` in one transaction on the attached state file. */
-  async transaction<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.step(async (c) => {
-      await c.run("BEGIN TRANSACTION");
-      try {
-        const out = await fn(c);
-        await c.run("COMMIT");
-        return out;
-      } catch (err) {
-        await c.run("ROLLBACK").catch(() => {});
-        throw err;
-      }
-    });
+  async transaction<T>(fn: (s: StateSession) => Promise<T>): Promise<T> {
+    return this.step((s) => inTransaction(s, () => fn(s)));
   }
 
   private async attach(c: DuckDBConnection): Promise<void> {
@@ -216,45 +187,22 @@ export class StateFile {
   }
 
   private async ensureSchema(c: DuckDBConnection): Promise<void> {
-    for (const sql of SCHEMA) await c.run(sql);
-    const r = await c.runAndReadAll(`SELECT value FROM ${DB}.load_meta WHERE key = 'schema_version'`);
-    const version = r.getRowObjectsJS()[0]?.value;
-    if (version === undefined) {
-      await c.run(`INSERT INTO ${DB}.load_meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
-    } else if (Number(version) > SCHEMA_VERSION) {
+    const problem = await ensureSchema(duckdbSession(c), (t) => this.name(t), this.dialect);
+    if (problem) {
       throw new ConfigError(
-        `The load state ${this.path} was written by a newer klaviyo-sync (state schema ${String(version)}); upgrade klaviyo-sync or use another state file.`,
+        `The load state ${this.path} ${problem}; upgrade klaviyo-sync or use another state file.`,
       );
     }
     this.schemaChecked = true;
   }
 
-  /**
-   * Appends rows to a staging table in the in-memory database, a column at a time, in chunks of
-   * 2,048 rows (DuckDB's vector size).
-   */
+  /** Appends rows to a staging table in the in-memory database. */
   async append(
     table: string,
-    types: readonly DuckDBType[],
-    columns: ReadonlyArray<readonly unknown[]>,
+    types: readonly StageType[],
+    columns: ReadonlyArray<readonly StageValue[]>,
   ): Promise<void> {
-    const c = await this.conn();
-    const rows = columns[0]?.length ?? 0;
-    if (rows === 0) return;
-    const appender = await c.createAppender(table, "main", "temp");
-    const chunk = DuckDBDataChunk.create([...types]);
-    try {
-      for (let start = 0; start < rows; start += 2048) {
-        const end = Math.min(rows, start + 2048);
-        chunk.reset();
-        chunk.rowCount = end - start;
-        chunk.setColumns(columns.map((col) => col.slice(start, end) as never[]));
-        appender.appendDataChunk(chunk);
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
+    await duckdbAppend(await this.conn(), table, types, columns);
   }
 
   async close(): Promise<void> {

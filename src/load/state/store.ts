@@ -3,19 +3,24 @@
  * values Klaviyo last confirmed, the Klaviyo id and identifiers, the last outcome), the runs, a
  * small key/value memory for actions, and a lock.
  *
- * Change detection runs inside DuckDB: the model's keys and hashes are appended to a staging table
- * and joined with the snapshot, so a million keys never become a JavaScript map. Only rows Klaviyo
- * confirmed count as synced: a row whose last outcome was invalid or rejected keeps its last good
- * hash and is sent again on the next run.
+ * The state lives in a local DuckDB file (the default), or in a schema of the source database
+ * (`state: source`, DuckDB or PostgreSQL): see ./backend.ts. This class holds the logic and the SQL
+ * for all of them; the SQL is written once for both dialects.
+ *
+ * Change detection runs inside the database: the model's keys and hashes are appended to a staging
+ * table and joined with the snapshot, so a million keys never become a JavaScript map. Only rows
+ * Klaviyo confirmed count as synced: a row whose last outcome was invalid or rejected keeps its
+ * last good hash and is sent again on the next run.
  *
  * Every step that writes (record, forget, reset, runs, memory, lock) is one transaction.
  */
 import { randomUUID } from "node:crypto";
 import { hostname as osHostname } from "node:os";
-import { type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
 import type { MappedFields, RemovedRow, RowOutcome, SyncMemory } from "../types.js";
+import { inTransaction, type StateBackend, type StateSession } from "./backend.js";
 import { DEFAULT_STATE_PATH } from "./defaults.js";
-import { DB, StateFile, type StateFileOptions } from "./file.js";
+import { StateFile, type StateFileOptions } from "./file.js";
+import { heldInThisProcess, lockHolderRunning } from "./liveness.js";
 
 export { DEFAULT_STATE_PATH } from "./defaults.js";
 
@@ -90,13 +95,17 @@ export class SyncLockedError extends Error {
     readonly sync: string,
     readonly holder: LockHolder,
     readonly sameHost: boolean,
+    /** The holder's database session holds the lock (PostgreSQL): it is connected, so it runs. */
+    readonly connected = false,
   ) {
     const self = holder.pid === process.pid && sameHost ? ", this process" : "";
     super(
       `Sync "${sync}" is locked by another klaviyo-sync run (pid ${holder.pid} on ${holder.hostname}${self}, since ${holder.startedAt}). Wait for that run to finish.${
-        sameHost
-          ? " The process is still running."
-          : " That host is not this one, so klaviyo-sync cannot tell whether the process is still running; if it is not, release the lock by force."
+        connected
+          ? " It is still connected to the database; its lock goes away when it finishes or its connection ends."
+          : sameHost
+            ? " The process is still running."
+            : " That host is not this one, so klaviyo-sync cannot tell whether the process is still running; if it is not, release the lock by force."
       }`,
     );
   }
@@ -131,127 +140,138 @@ function parseJson<T>(value: unknown): T | undefined {
   }
 }
 
-/** Reads a one-column VARCHAR result in chunks (no row objects). */
-async function readStrings(c: DuckDBConnection, sql: string, values: string[] = []): Promise<string[]> {
-  const result = await c.stream(sql, values);
-  const out: string[] = [];
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    for (const v of chunk.getColumnValues(0)) out.push(String(v));
-  }
-  return out;
+/** A single-quoted SQL string literal (both dialects). */
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
-async function readObjects(
-  c: DuckDBConnection,
-  sql: string,
-  values: Array<string | number> = [],
-): Promise<Array<Record<string, unknown>>> {
-  const r = await c.runAndReadAll(sql, values);
-  return r.getRowObjectsJS() as Array<Record<string, unknown>>;
-}
+let stagingSeq = 0;
 
 export class LoadState {
-  private readonly file: StateFile;
+  private readonly backend: StateBackend;
   private readonly identifierFields: readonly string[] | "all";
   private readonly hostname = osHostname();
   /** Lock tokens this handle holds, by sync. */
   private readonly held = new Map<string, string>();
-  private staging = 0;
+  /** Distinguishes this handle's staging tables from other handles' on a shared session (PGlite). */
+  private readonly tag = Math.random().toString(36).slice(2, 8);
 
-  constructor(location: string, options: LoadStateOptions = {}) {
-    this.file = new StateFile(location, options);
+  /** A state file path (DuckDB), or a backend (./backend.ts). */
+  constructor(location: string | StateBackend, options: LoadStateOptions = {}) {
+    this.backend = typeof location === "string" ? new StateFile(location, options) : location;
     this.identifierFields = options.identifierFields ?? IDENTIFIER_FIELDS;
   }
 
-  /** The state file's absolute path. */
+  /** Where the state lives: the state file's absolute path, or the source database and schema. */
   get path(): string {
-    return this.file.path;
+    return this.backend.description;
+  }
+
+  /** The backend (for a DuckDB source, models share its database: see ./duckdb-source.ts). */
+  get store(): StateBackend {
+    return this.backend;
   }
 
   async open(): Promise<void> {
-    await this.file.open();
+    await this.backend.open();
+  }
+
+  private t(table: string): string {
+    return this.backend.name(table);
   }
 
   private tempName(kind: string): string {
-    return `ks_${kind}_${++this.staging}`;
+    return `ks_${kind}_${this.tag}_${++stagingSeq}`;
+  }
+
+  /** `key` in byte order (PostgreSQL would otherwise sort by the database's collation). */
+  private byteOrder(column: string): string {
+    return this.backend.dialect === "postgres" ? `${column} COLLATE "C"` : column;
+  }
+
+  private async dropStaging(...tables: string[]): Promise<void> {
+    await this.backend
+      .local(async (s) => {
+        for (const table of tables) await s.run(`DROP TABLE IF EXISTS ${table}`);
+      })
+      .catch(() => {});
   }
 
   // -------------------------------------------------------------------------------------------
   // Snapshot
 
   async diff(sync: string, rows: AsyncIterable<Array<{ key: string; hash: string }>>): Promise<DiffResult> {
-    const c = await this.file.conn();
+    const b = this.backend;
     const staged = this.tempName("diff");
     const keys = this.tempName("keys");
     const classified = this.tempName("classified");
-    // Rows keep their model order as the staging table's rowid.
-    await c.run(`CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL, hash VARCHAR)`);
+    await b.local((s) =>
+      s.run(`CREATE TEMP TABLE ${staged} (ord BIGINT NOT NULL, key VARCHAR NOT NULL, hash VARCHAR)`),
+    );
     try {
       let seen = 0;
       for await (const batch of rows) {
+        const o: number[] = [];
         const k: string[] = [];
         const h: Array<string | null> = [];
         for (const row of batch) {
           if (typeof row.key !== "string") throw new TypeError(`diff: row ${seen} has no string key.`);
+          o.push(seen);
           k.push(row.key);
           h.push(typeof row.hash === "string" ? row.hash : null);
           seen++;
         }
-        await this.file.append(staged, [VARCHAR, VARCHAR], [k, h]);
+        await b.append(staged, ["bigint", "text", "text"], [o, k, h]);
       }
       // One row per key (the first occurrence's hash), with how often it appeared.
-      await c.run(
-        `CREATE TEMP TABLE ${keys} AS SELECT key, arg_min(hash, rowid) AS hash, min(rowid) AS ord, count(*) AS n FROM ${staged} GROUP BY key`,
-      );
-      await c.run(`DROP TABLE ${staged}`);
-      const duplicates = await readStrings(c, `SELECT key FROM ${keys} WHERE n > 1 ORDER BY ord`);
+      const duplicates = await b.local(async (s) => {
+        await s.run(
+          `CREATE TEMP TABLE ${keys} AS
+           SELECT g.key, f.hash, g.ord, g.n
+           FROM (SELECT key, min(ord) AS ord, count(*) AS n FROM ${staged} GROUP BY key) g
+           JOIN ${staged} f ON f.ord = g.ord`,
+        );
+        await s.run(`DROP TABLE ${staged}`);
+        if (b.dialect === "postgres") await s.run(`ANALYZE ${keys}`);
+        return s.strings(`SELECT key FROM ${keys} WHERE n > 1 ORDER BY ord`);
+      });
 
-      return await this.file.step(async (c) => {
+      return await b.step(async (s) => {
         // One join classifies every key of the model and of the snapshot.
-        await c.run(
-          `CREATE TEMP TABLE ${classified} AS
-           SELECT coalesce(k.key, s.key) AS key, k.ord,
-             CASE WHEN s.key IS NULL THEN 'added'
-                  WHEN k.key IS NULL THEN CASE WHEN s.synced_at IS NULL THEN 'never_synced' ELSE 'removed' END
-                  WHEN s.status <> 'succeeded' OR s.hash IS DISTINCT FROM k.hash THEN 'changed'
-                  ELSE 'unchanged' END AS kind,
-             CASE WHEN k.key IS NULL THEN s.klaviyo_id END AS klaviyo_id,
-             CASE WHEN k.key IS NULL THEN s.fields::VARCHAR END AS fields
-           FROM ${keys} k FULL OUTER JOIN (SELECT key, hash, status, klaviyo_id, fields, synced_at FROM ${DB}.load_snapshot WHERE sync = $1) s
-             ON s.key = k.key`,
-          [sync],
+        await s.run(
+          `CREATE TEMP TABLE ${classified} (key VARCHAR NOT NULL, ord BIGINT, kind VARCHAR NOT NULL, klaviyo_id VARCHAR, fields VARCHAR)`,
         );
         try {
-          const added = await readStrings(
-            c,
-            `SELECT key FROM ${classified} WHERE kind = 'added' ORDER BY ord`,
+          await s.run(
+            `INSERT INTO ${classified} (key, ord, kind, klaviyo_id, fields)
+             SELECT coalesce(k.key, s.key), k.ord,
+               CASE WHEN s.key IS NULL THEN 'added'
+                    WHEN k.key IS NULL THEN CASE WHEN s.synced_at IS NULL THEN 'never_synced' ELSE 'removed' END
+                    WHEN s.status <> 'succeeded' OR s.hash IS DISTINCT FROM k.hash THEN 'changed'
+                    ELSE 'unchanged' END,
+               CASE WHEN k.key IS NULL THEN s.klaviyo_id END,
+               CASE WHEN k.key IS NULL THEN CAST(s.fields AS VARCHAR) END
+             FROM ${keys} k FULL OUTER JOIN (SELECT key, hash, status, klaviyo_id, fields, synced_at FROM ${this.t("load_snapshot")} WHERE sync = $1) s
+               ON s.key = k.key`,
+            [sync],
           );
-          const changed = await readStrings(
-            c,
+          const added = await s.strings(`SELECT key FROM ${classified} WHERE kind = 'added' ORDER BY ord`);
+          const changed = await s.strings(
             `SELECT key FROM ${classified} WHERE kind = 'changed' ORDER BY ord`,
           );
-          const counted = await readObjects(
-            c,
+          const counted = await s.all(
             `SELECT count(*)::INTEGER AS n FROM ${classified} WHERE kind = 'unchanged'`,
           );
-          const removedRows = await readObjects(
-            c,
-            `SELECT key, klaviyo_id, fields FROM ${classified} WHERE kind = 'removed' ORDER BY key`,
+          const removedRows = await s.all(
+            `SELECT key, klaviyo_id, fields FROM ${classified} WHERE kind = 'removed' ORDER BY ${this.byteOrder("key")}`,
           );
           // Rows that never reached Klaviyo and left the model: nothing to remove, nothing to keep.
-          await c.run("BEGIN TRANSACTION");
-          try {
-            await c.run(
-              `DELETE FROM ${DB}.load_snapshot WHERE sync = $1 AND key IN (SELECT key FROM ${classified} WHERE kind = 'never_synced')`,
+          await inTransaction(s, () =>
+            s.run(
+              `DELETE FROM ${this.t("load_snapshot")} WHERE sync = $1 AND key IN (SELECT key FROM ${classified} WHERE kind = 'never_synced')`,
               [sync],
-            );
-            await c.run("COMMIT");
-          } catch (err) {
-            await c.run("ROLLBACK").catch(() => {});
-            throw err;
-          }
+            ),
+          );
           const removed: RemovedRow[] = removedRows.map((r) => {
             const row: RemovedRow = { key: String(r.key) };
             if (r.klaviyo_id !== null && r.klaviyo_id !== undefined) row.klaviyoId = String(r.klaviyo_id);
@@ -261,12 +281,11 @@ export class LoadState {
           });
           return { added, changed, unchanged: Number(counted[0]?.n ?? 0), removed, duplicates };
         } finally {
-          await c.run(`DROP TABLE IF EXISTS ${classified}`).catch(() => {});
+          await s.run(`DROP TABLE IF EXISTS ${classified}`).catch(() => {});
         }
       });
     } finally {
-      await c.run(`DROP TABLE IF EXISTS ${staged}`).catch(() => {});
-      await c.run(`DROP TABLE IF EXISTS ${keys}`).catch(() => {});
+      await this.dropStaging(staged, keys);
     }
   }
 
@@ -292,10 +311,12 @@ export class LoadState {
       if (typeof o.key !== "string") throw new TypeError(`record: outcome ${i} has no string key.`);
       lastIndex.set(o.key, i);
     });
-    const c = await this.file.conn();
+    const b = this.backend;
     const staged = this.tempName("rec");
-    await c.run(
-      `CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, hash VARCHAR, klaviyo_id VARCHAR, fields VARCHAR)`,
+    await b.local((s) =>
+      s.run(
+        `CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, hash VARCHAR, klaviyo_id VARCHAR, fields VARCHAR)`,
+      ),
     );
     try {
       const cols: Array<Array<string | null>> = [[], [], [], [], [], []];
@@ -308,67 +329,66 @@ export class LoadState {
         cols[4]!.push(o.klaviyoId ?? null);
         cols[5]!.push(o.status === "succeeded" ? this.identifiers(o.fields) : null);
       }
-      await this.file.append(staged, [VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR], cols);
-      await this.file.transaction(async (c) => {
+      await b.append(staged, ["text", "text", "text", "text", "text", "text"], cols);
+      await b.transaction(async (s) => {
         const ok = "r.status = 'succeeded'";
-        await c.run(
-          `UPDATE ${DB}.load_snapshot AS s SET
+        await s.run(
+          `UPDATE ${this.t("load_snapshot")} AS s SET
              status = r.status,
              reason = r.reason,
              hash = CASE WHEN ${ok} THEN r.hash ELSE s.hash END,
              klaviyo_id = coalesce(r.klaviyo_id, s.klaviyo_id),
-             fields = CASE WHEN ${ok} THEN coalesce(r.fields::JSON, s.fields) ELSE s.fields END,
+             fields = CASE WHEN ${ok} THEN coalesce(CAST(r.fields AS JSON), s.fields) ELSE s.fields END,
              synced_at = CASE WHEN ${ok} THEN now() ELSE s.synced_at END,
              updated_at = now()
            FROM ${staged} AS r WHERE s.sync = $1 AND s.key = r.key`,
           [sync],
         );
-        await c.run(
-          `INSERT INTO ${DB}.load_snapshot (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
-           SELECT $1, r.key, CASE WHEN ${ok} THEN r.hash END, r.status, r.reason, r.klaviyo_id,
-                  CASE WHEN ${ok} THEN r.fields::JSON END, CASE WHEN ${ok} THEN now() END, now()
+        await s.run(
+          `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
+           SELECT CAST($1 AS VARCHAR), r.key, CASE WHEN ${ok} THEN r.hash END, r.status, r.reason, r.klaviyo_id,
+                  CASE WHEN ${ok} THEN CAST(r.fields AS JSON) END, CASE WHEN ${ok} THEN now() END, now()
            FROM ${staged} AS r
-           WHERE NOT EXISTS (SELECT 1 FROM ${DB}.load_snapshot s WHERE s.sync = $1 AND s.key = r.key)`,
+           WHERE NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} s WHERE s.sync = $1 AND s.key = r.key)`,
           [sync],
         );
       });
     } finally {
-      await c.run(`DROP TABLE IF EXISTS ${staged}`).catch(() => {});
+      await this.dropStaging(staged);
     }
   }
 
   /** Forgets rows (removed rows whose removal Klaviyo confirmed). */
   async forget(sync: string, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const c = await this.file.conn();
+    const b = this.backend;
     const staged = this.tempName("forget");
-    await c.run(`CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL)`);
+    await b.local((s) => s.run(`CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL)`));
     try {
-      await this.file.append(staged, [VARCHAR], [keys]);
-      await this.file.transaction(async (c) => {
-        await c.run(
-          `DELETE FROM ${DB}.load_snapshot s WHERE s.sync = $1 AND s.key IN (SELECT key FROM ${staged})`,
+      await b.append(staged, ["text"], [keys]);
+      await b.transaction(async (s) => {
+        await s.run(
+          `DELETE FROM ${this.t("load_snapshot")} WHERE sync = $1 AND key IN (SELECT key FROM ${staged})`,
           [sync],
         );
       });
     } finally {
-      await c.run(`DROP TABLE IF EXISTS ${staged}`).catch(() => {});
+      await this.dropStaging(staged);
     }
   }
 
   /** Forgets every row of a sync (--full-resync: everything is sent again). */
   async reset(sync: string): Promise<void> {
-    await this.file.transaction(async (c) => {
-      await c.run(`DELETE FROM ${DB}.load_snapshot WHERE sync = $1`, [sync]);
+    await this.backend.transaction(async (s) => {
+      await s.run(`DELETE FROM ${this.t("load_snapshot")} WHERE sync = $1`, [sync]);
     });
   }
 
   /** How many rows the snapshot holds for a sync, by last status. */
   async counts(sync: string): Promise<Record<string, number>> {
-    return this.file.step(async (c) => {
-      const rows = await readObjects(
-        c,
-        `SELECT status, count(*)::INTEGER AS n FROM ${DB}.load_snapshot WHERE sync = $1 GROUP BY status`,
+    return this.backend.step(async (s) => {
+      const rows = await s.all(
+        `SELECT status, count(*)::INTEGER AS n FROM ${this.t("load_snapshot")} WHERE sync = $1 GROUP BY status`,
         [sync],
       );
       return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
@@ -391,10 +411,9 @@ export class LoadState {
       }
     | undefined
   > {
-    return this.file.step(async (c) => {
-      const rows = await readObjects(
-        c,
-        `SELECT key, hash, status, reason, klaviyo_id, fields::VARCHAR AS fields, synced_at::VARCHAR AS synced_at FROM ${DB}.load_snapshot WHERE sync = $1 AND key = $2`,
+    return this.backend.step(async (s) => {
+      const rows = await s.all(
+        `SELECT key, hash, status, reason, klaviyo_id, CAST(fields AS VARCHAR) AS fields, CAST(synced_at AS VARCHAR) AS synced_at FROM ${this.t("load_snapshot")} WHERE sync = $1 AND key = $2`,
         [sync, key],
       );
       const r = rows[0];
@@ -419,19 +438,21 @@ export class LoadState {
   memory(sync: string): SyncMemory {
     return {
       get: (key: string) =>
-        this.file.step(async (c) => {
-          const rows = await readObjects(
-            c,
-            `SELECT value FROM ${DB}.load_memory WHERE sync = $1 AND key = $2`,
+        this.backend.step(async (s) => {
+          const rows = await s.all(
+            `SELECT value FROM ${this.t("load_memory")} WHERE sync = $1 AND key = $2`,
             [sync, key],
           );
           const v = rows[0]?.value;
           return v === undefined || v === null ? undefined : String(v);
         }),
       set: (key: string, value: string) =>
-        this.file.transaction(async (c) => {
-          await c.run(`DELETE FROM ${DB}.load_memory WHERE sync = $1 AND key = $2`, [sync, key]);
-          await c.run(`INSERT INTO ${DB}.load_memory VALUES ($1, $2, $3, now())`, [sync, key, value]);
+        this.backend.transaction(async (s) => {
+          await s.run(`DELETE FROM ${this.t("load_memory")} WHERE sync = $1 AND key = $2`, [sync, key]);
+          await s.run(
+            `INSERT INTO ${this.t("load_memory")} (sync, key, value, updated_at) VALUES ($1, $2, $3, now())`,
+            [sync, key, value],
+          );
         }),
     };
   }
@@ -440,11 +461,11 @@ export class LoadState {
   // Runs
 
   async startRun(sync: string, meta: Record<string, unknown> = {}): Promise<string> {
-    return this.file.transaction(async (c) => {
-      const rows = await readObjects(c, `SELECT nextval('${DB}.load_run_ids')::BIGINT AS id`);
+    return this.backend.transaction(async (s) => {
+      const rows = await s.all(`SELECT nextval(${sqlString(this.t("load_run_ids"))})::BIGINT AS id`);
       const id = String(rows[0]?.id);
-      await c.run(
-        `INSERT INTO ${DB}.load_runs (id, sync, status, started_at, pid, hostname, meta) VALUES ($1::BIGINT, $2, 'running', now(), $3::INTEGER, $4, $5::JSON)`,
+      await s.run(
+        `INSERT INTO ${this.t("load_runs")} (id, sync, status, started_at, pid, hostname, meta) VALUES ($1::BIGINT, $2, 'running', now(), $3::INTEGER, $4, CAST($5 AS JSON))`,
         [id, sync, process.pid, this.hostname, JSON.stringify(meta)],
       );
       return id;
@@ -453,11 +474,11 @@ export class LoadState {
 
   async finishRun(runId: string, summary: RunSummary): Promise<void> {
     if (!/^\d+$/.test(runId)) throw new Error(`finishRun: "${runId}" is not a run id.`);
-    await this.file.transaction(async (c) => {
-      const found = await readObjects(c, `SELECT id FROM ${DB}.load_runs WHERE id = $1::BIGINT`, [runId]);
+    await this.backend.transaction(async (s) => {
+      const found = await s.all(`SELECT id FROM ${this.t("load_runs")} WHERE id = $1::BIGINT`, [runId]);
       if (found.length === 0) throw new Error(`finishRun: there is no run ${runId} in ${this.path}.`);
-      await c.run(
-        `UPDATE ${DB}.load_runs SET status = $2, finished_at = now(), summary = $3::JSON WHERE id = $1::BIGINT`,
+      await s.run(
+        `UPDATE ${this.t("load_runs")} SET status = $2, finished_at = now(), summary = CAST($3 AS JSON) WHERE id = $1::BIGINT`,
         [runId, summary.status, JSON.stringify(summary)],
       );
     });
@@ -481,21 +502,19 @@ export class LoadState {
   }
 
   private static readonly RUN_COLUMNS =
-    "id::VARCHAR AS id, sync, status, started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at, pid, hostname, meta::VARCHAR AS meta, summary::VARCHAR AS summary";
+    "CAST(id AS VARCHAR) AS id, sync, status, CAST(started_at AS VARCHAR) AS started_at, CAST(finished_at AS VARCHAR) AS finished_at, pid, hostname, CAST(meta AS VARCHAR) AS meta, CAST(summary AS VARCHAR) AS summary";
 
   /** The latest runs, newest first (of one sync when given). */
   async listRuns(limit = 20, sync?: string): Promise<RunRecord[]> {
     const n = Math.max(0, Math.floor(limit));
-    return this.file.step(async (c) => {
+    return this.backend.step(async (s) => {
       const rows =
         sync === undefined
-          ? await readObjects(
-              c,
-              `SELECT ${LoadState.RUN_COLUMNS} FROM ${DB}.load_runs ORDER BY id DESC LIMIT ${n}`,
+          ? await s.all(
+              `SELECT ${LoadState.RUN_COLUMNS} FROM ${this.t("load_runs")} ORDER BY id DESC LIMIT ${n}`,
             )
-          : await readObjects(
-              c,
-              `SELECT ${LoadState.RUN_COLUMNS} FROM ${DB}.load_runs WHERE sync = $1 ORDER BY id DESC LIMIT ${n}`,
+          : await s.all(
+              `SELECT ${LoadState.RUN_COLUMNS} FROM ${this.t("load_runs")} WHERE sync = $1 ORDER BY id DESC LIMIT ${n}`,
               [sync],
             );
       return rows.map((r) => this.toRun(r));
@@ -504,10 +523,9 @@ export class LoadState {
 
   async getRun(id: string): Promise<RunRecord | undefined> {
     if (!/^\d+$/.test(id)) return undefined;
-    return this.file.step(async (c) => {
-      const rows = await readObjects(
-        c,
-        `SELECT ${LoadState.RUN_COLUMNS} FROM ${DB}.load_runs WHERE id = $1::BIGINT`,
+    return this.backend.step(async (s) => {
+      const rows = await s.all(
+        `SELECT ${LoadState.RUN_COLUMNS} FROM ${this.t("load_runs")} WHERE id = $1::BIGINT`,
         [id],
       );
       return rows[0] ? this.toRun(rows[0]) : undefined;
@@ -517,79 +535,116 @@ export class LoadState {
   // -------------------------------------------------------------------------------------------
   // Locks
 
+  private async readHolder(
+    s: StateSession,
+    sync: string,
+  ): Promise<(LockHolder & { token: string }) | undefined> {
+    const rows = await s.all(
+      `SELECT pid, hostname, CAST(started_at AS VARCHAR) AS started_at, token FROM ${this.t("load_locks")} WHERE sync = $1`,
+      [sync],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      pid: Number(row.pid),
+      hostname: String(row.hostname),
+      startedAt: iso(row.started_at) ?? String(row.started_at),
+      token: String(row.token),
+    };
+  }
+
   /**
    * Takes the sync's lock. Fails with SyncLockedError while another run holds it; a lock left by a
-   * process that no longer runs on this host is taken over (its runs still `running` become
-   * `interrupted`), and the holder it replaced is returned.
+   * run that is gone is taken over (its runs still `running` become `interrupted`), and the holder
+   * it replaced is returned.
+   *
+   * A run is gone when its process no longer runs on this host; on PostgreSQL, also when its
+   * database session ended (the session holds an advisory lock for as long as the run has the
+   * sync's lock, so a run killed on any host releases it).
    */
   async lock(sync: string): Promise<{ tookOverFrom?: LockHolder }> {
     const token = this.held.get(sync) ?? randomUUID();
-    const result = await this.file.transaction(async (c) => {
-      const rows = await readObjects(
-        c,
-        `SELECT pid, hostname, started_at::VARCHAR AS started_at, token FROM ${DB}.load_locks WHERE sync = $1`,
-        [sync],
-      );
-      const row = rows[0];
-      let tookOverFrom: LockHolder | undefined;
-      if (row) {
-        if (String(row.token) === token) return {};
-        const holder: LockHolder = {
-          pid: Number(row.pid),
-          hostname: String(row.hostname),
-          startedAt: iso(row.started_at) ?? String(row.started_at),
-        };
-        const sameHost = holder.hostname === this.hostname;
-        if (!sameHost || pidAlive(holder.pid)) throw new SyncLockedError(sync, holder, sameHost);
-        tookOverFrom = holder;
-        await c.run(`DELETE FROM ${DB}.load_locks WHERE sync = $1`, [sync]);
-        await c.run(
-          `UPDATE ${DB}.load_runs SET status = 'interrupted', finished_at = now() WHERE sync = $1 AND status = 'running' AND pid = $2::INTEGER AND hostname = $3`,
-          [sync, holder.pid, holder.hostname],
-        );
+    const sessionLock = this.backend.sessionLock;
+    let acquired = false;
+    if (sessionLock && !this.held.has(sync)) {
+      if (!(await sessionLock.tryAcquire(sync))) {
+        // The holder is connected; it writes its row right after taking the advisory lock.
+        let holder: LockHolder | undefined;
+        for (let i = 0; i < 20 && !holder; i++) {
+          holder = await this.lockHolder(sync);
+          if (!holder) await new Promise((r) => setTimeout(r, 50));
+        }
+        const shown = holder ?? { pid: 0, hostname: "an unknown host", startedAt: new Date().toISOString() };
+        throw new SyncLockedError(sync, shown, shown.hostname === this.hostname, true);
       }
-      await c.run(`INSERT INTO ${DB}.load_locks VALUES ($1, $2::INTEGER, $3, now(), $4)`, [
-        sync,
-        process.pid,
-        this.hostname,
-        token,
-      ]);
-      return tookOverFrom ? { tookOverFrom } : {};
-    });
-    this.held.set(sync, token);
-    return result;
+      acquired = true;
+    }
+    try {
+      const result = await this.backend.transaction(async (s) => {
+        const row = await this.readHolder(s, sync);
+        let tookOverFrom: LockHolder | undefined;
+        if (row) {
+          if (row.token === token) return {};
+          const { token: _, ...holder } = row;
+          const sameHost = holder.hostname === this.hostname;
+          // With a session lock, the row's run lost its session: gone, unless another handle of
+          // this process holds it (handles sharing one session, as with PGlite).
+          const gone = sessionLock
+            ? !(sameHost && holder.pid === process.pid && lockHolderRunning(row))
+            : // Not just "is the pid alive": a killed run's pid may be reused, or a zombie (./liveness.ts).
+              sameHost && !lockHolderRunning(row);
+          if (!gone) throw new SyncLockedError(sync, holder, sameHost);
+          tookOverFrom = holder;
+          await s.run(`DELETE FROM ${this.t("load_locks")} WHERE sync = $1`, [sync]);
+          await s.run(
+            `UPDATE ${this.t("load_runs")} SET status = 'interrupted', finished_at = now() WHERE sync = $1 AND status = 'running' AND pid = $2::INTEGER AND hostname = $3`,
+            [sync, holder.pid, holder.hostname],
+          );
+        }
+        await s.run(
+          `INSERT INTO ${this.t("load_locks")} (sync, pid, hostname, started_at, token) VALUES ($1, $2::INTEGER, $3, now(), $4)`,
+          [sync, process.pid, this.hostname, token],
+        );
+        return tookOverFrom ? { tookOverFrom } : {};
+      });
+      this.held.set(sync, token);
+      heldInThisProcess(token, true);
+      return result;
+    } catch (err) {
+      if (acquired) await sessionLock?.release(sync).catch(() => {});
+      throw err;
+    }
   }
 
   /** Releases the sync's lock if this handle holds it; `force` releases it whoever holds it. */
   async unlock(sync: string, options: { force?: boolean } = {}): Promise<void> {
     const token = this.held.get(sync);
     if (token === undefined && !options.force) return;
-    await this.file.transaction(async (c) => {
-      if (options.force) await c.run(`DELETE FROM ${DB}.load_locks WHERE sync = $1`, [sync]);
-      else await c.run(`DELETE FROM ${DB}.load_locks WHERE sync = $1 AND token = $2`, [sync, token ?? ""]);
+    await this.backend.transaction(async (s) => {
+      if (options.force) await s.run(`DELETE FROM ${this.t("load_locks")} WHERE sync = $1`, [sync]);
+      else
+        await s.run(`DELETE FROM ${this.t("load_locks")} WHERE sync = $1 AND token = $2`, [
+          sync,
+          token ?? "",
+        ]);
     });
     this.held.delete(sync);
+    if (token !== undefined) heldInThisProcess(token, false);
+    if (token !== undefined) await this.backend.sessionLock?.release(sync);
   }
 
   /** Who holds the sync's lock, if anyone. */
   async lockHolder(sync: string): Promise<LockHolder | undefined> {
-    return this.file.step(async (c) => {
-      const rows = await readObjects(
-        c,
-        `SELECT pid, hostname, started_at::VARCHAR AS started_at FROM ${DB}.load_locks WHERE sync = $1`,
-        [sync],
-      );
-      const row = rows[0];
-      return row
-        ? { pid: Number(row.pid), hostname: String(row.hostname), startedAt: iso(row.started_at) ?? "" }
-        : undefined;
-    });
+    const row = await this.backend.step((s) => this.readHolder(s, sync));
+    if (!row) return undefined;
+    const { token: _, ...holder } = row;
+    return holder;
   }
 
   /** Releases the locks this handle holds and closes it. */
   async close(): Promise<void> {
     for (const sync of [...this.held.keys()]) await this.unlock(sync).catch(() => {});
-    await this.file.close();
+    await this.backend.close();
   }
 }
 
