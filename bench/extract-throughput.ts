@@ -126,7 +126,7 @@ export interface ExtractThroughputOptions {
   /** Workloads to run instead of the default set. */
   workloads?: ExtractWorkload[];
   /** Called with each result as it arrives (e.g. to print it). */
-  onResult?: (result: ExtractThroughputResult) => void;
+  onResult?: (result: ExtractThroughputResult | ExtractCliMemoryResult) => void;
 }
 
 const STREAM_OPERATION: Record<ExtractStream, OperationKey> = {
@@ -400,6 +400,118 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
   }
 }
 
+export interface ExtractCliMemoryResult {
+  benchmark: "extract-cli-memory";
+  stream: "events";
+  status: string;
+  seededEvents: number;
+  rows: number;
+  seconds: number;
+  /** The CLI process's RSS (VmRSS) sampled every 100 ms: first sample after reading began, peak. */
+  rssAtStartMb: number;
+  peakRssMb: number;
+  /** Peak RSS over each tenth of the run (flat memory: the last tenths no higher than the first). */
+  peakRssByTenthMb: number[];
+  target: { peakRssMb: number };
+  loadAverage: [number, number];
+}
+
+/**
+ * The memory a user sees: the built CLI (`node bin/klaviyo-sync.js extract --streams events`, no
+ * tsx loader) extracting `events` events from the emulator (rate limits off) into a DuckDB file,
+ * its RSS read from /proc every 100 ms. Builds dist/ first so the CLI runs the current sources.
+ */
+export async function runExtractCliMemory(events: number): Promise<ExtractCliMemoryResult> {
+  const load0 = loadavg()[0] ?? 0;
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  await new Promise<void>((resolve, reject) => {
+    const tsc = spawn(
+      process.execPath,
+      [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+      {
+        cwd: root,
+        stdio: "inherit",
+      },
+    );
+    tsc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
+  });
+  const emu = await spawnEmulator([
+    "--seed",
+    "none",
+    "--profiles",
+    "20000",
+    "--events",
+    String(events),
+    "--rate-limits",
+    "off",
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), "ks-bench-cli-mem-"));
+  const samples: Array<[number, number]> = [];
+  try {
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, "bin/klaviyo-sync.js"),
+        "extract",
+        "--streams",
+        "events",
+        "--target",
+        `duckdb:${join(dir, "e.duckdb")}`,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, KLAVIYO_API_KEY: emu.key, KLAVIYO_BASE_URL: emu.url },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const timer = setInterval(() => {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) samples.push([performance.now() - t0, Number(m[1]) / 1024]);
+      } catch {
+        // exited
+      }
+    }, 100);
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    clearInterval(timer);
+    const seconds = (performance.now() - t0) / 1000;
+    const rows = Number(/events:\s+done,\s+([\d,]+) rows/.exec(out)?.[1]?.replace(/,/g, "") ?? 0);
+    const end = samples.at(-1)?.[0] ?? 1;
+    const tenths = Array.from({ length: 10 }, (_, i) =>
+      Math.round(
+        Math.max(
+          0,
+          ...samples.filter(([t]) => t >= (end * i) / 10 && t <= (end * (i + 1)) / 10).map(([, r]) => r),
+        ),
+      ),
+    );
+    return {
+      benchmark: "extract-cli-memory",
+      stream: "events",
+      status: code === 0 ? "ok" : `failed (exit ${code}): ${out.slice(-300)}`,
+      seededEvents: events,
+      rows,
+      seconds: Number(seconds.toFixed(1)),
+      rssAtStartMb: Math.round(samples[0]?.[1] ?? 0),
+      peakRssMb: Math.round(Math.max(0, ...samples.map(([, r]) => r))),
+      peakRssByTenthMb: tenths,
+      target: { peakRssMb: 300 },
+      loadAverage: [Number(load0.toFixed(2)), Number((loadavg()[0] ?? 0).toFixed(2))],
+    };
+  } finally {
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs one workload in a child process of its own and returns its result line. */
 function runInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
   return new Promise((resolve, reject) => {
@@ -423,12 +535,17 @@ function runInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
 
 export async function runExtractThroughput(
   options: ExtractThroughputOptions = {},
-): Promise<ExtractThroughputResult[]> {
-  const results: ExtractThroughputResult[] = [];
+): Promise<Array<ExtractThroughputResult | ExtractCliMemoryResult>> {
+  const results: Array<ExtractThroughputResult | ExtractCliMemoryResult> = [];
   for (const w of options.workloads ?? defaultWorkloads(options.quick ?? false)) {
     const r = await runInChild(w);
     results.push(r);
     options.onResult?.(r);
+  }
+  if (!options.workloads) {
+    const m = await runExtractCliMemory(options.quick ? 200_000 : 1_000_000);
+    results.push(m);
+    options.onResult?.(m);
   }
   return results;
 }
@@ -446,6 +563,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const quick = process.argv.includes("--quick");
     let workloads = defaultWorkloads(quick);
     const only = argValue("only");
+    if (only === "cli-memory") {
+      console.log(JSON.stringify(await runExtractCliMemory(Number(argValue("events") ?? 1_000_000))));
+      process.exit(0);
+    }
     if (only) {
       const wanted = only.split(",");
       workloads = workloads.filter((w) => wanted.includes(`${w.stream}:${w.limits}`));

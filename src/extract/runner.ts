@@ -375,7 +375,7 @@ class StreamRun {
     let ahead: Promise<Page> | undefined;
     for (;;) {
       this.opts.signal?.throwIfAborted();
-      let body: Page;
+      let body: Page | undefined;
       try {
         body = await (ahead ?? this.fetchPage(unit, position));
       } catch (err) {
@@ -392,6 +392,8 @@ class StreamRun {
       // Awaited on the next turn; a failure here is reported there (or dropped with a failed commit).
       ahead?.catch(() => {});
       const rows = this.toRows(body, unit, new Date());
+      // The parsed page is several times the size of its rows: let it go before the commit wait.
+      body = undefined;
       const reached = next ?? DONE;
       const last = !next;
       await this.commitPage({

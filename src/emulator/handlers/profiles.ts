@@ -1,7 +1,8 @@
 /**
  * Profiles: reads that stay fast at a million profiles (identifier filters go through the store's
- * hash indexes, the default id order walks the id-ordered array from the cursor, other orders use
- * a bounded top-k scan), create / update / upsert / merge with Klaviyo's merge rules, and bulk
+ * hash indexes, the default id order walks the id-ordered array from the cursor, `created` and
+ * `updated` orders and ranges read the store's time index, other orders use a bounded top-k
+ * scan), create / update / upsert / merge with Klaviyo's merge rules, and bulk
  * import jobs that move queued → processing → complete on emulator time.
  *
  * Also the shared helpers the list/segment and subscription handlers build on: profile
@@ -751,7 +752,59 @@ export function keysetPage<R>(
   };
 }
 
-/** A page of profiles for GET /api/profiles-like reads. */
+const isTimeField = (f: string): f is "created" | "updated" => f === "created" || f === "updated";
+
+interface TimeBound {
+  t: number;
+  incl: boolean;
+}
+
+/**
+ * The range the filter's `greater-than` / `greater-or-equal` / `less-than` / `less-or-equal`
+ * conditions on a timestamp field allow (the same comparisons `compileProfileFilter` makes), or
+ * undefined when it has none.
+ */
+function timeRange(
+  conds: readonly FilterCondition[],
+  field: "created" | "updated",
+): { lo?: TimeBound; hi?: TimeBound } | undefined {
+  let lo: TimeBound | undefined;
+  let hi: TimeBound | undefined;
+  for (const c of conds) {
+    if (c.field !== field || c.value.kind !== "datetime" || !Number.isFinite(c.value.epochMs)) continue;
+    const t = c.value.epochMs;
+    if (c.operator === "greater-than" || c.operator === "greater-or-equal") {
+      const incl = c.operator === "greater-or-equal";
+      if (!lo || t > lo.t || (t === lo.t && !incl)) lo = { t, incl };
+    } else if (c.operator === "less-than" || c.operator === "less-or-equal") {
+      const incl = c.operator === "less-or-equal";
+      if (!hi || t < hi.t || (t === hi.t && !incl)) hi = { t, incl };
+    }
+  }
+  if (!lo && !hi) return undefined;
+  return { ...(lo ? { lo } : {}), ...(hi ? { hi } : {}) };
+}
+
+/** Every profile inside the filter's `updated` or `created` range, when one holds at most `max`. */
+function profilesInTimeRange(
+  store: EmulatorStore,
+  conds: readonly FilterCondition[],
+  max: number,
+): ProfileRecord[] | undefined {
+  for (const field of ["updated", "created"] as const) {
+    const range = timeRange(conds, field);
+    if (!range) continue;
+    const rows = store.profiles.scanByTime(field, { desc: false, range, limit: max + 1 });
+    if (rows && rows.length <= max) return rows;
+  }
+  return undefined;
+}
+
+/**
+ * A page of profiles for GET /api/profiles-like reads: identifier filters through the store's
+ * hash indexes, `created` / `updated` order through its ordered indexes, id order by walking
+ * the id-ordered array from the cursor, any other order by a bounded top-k scan.
+ */
 export function profilePage(
   store: EmulatorStore,
   req: EmuRequest,
@@ -769,6 +822,24 @@ export function profilePage(
   if (indexed) return keysetPage(req, indexed, { ...base, key: (p) => profileSortKey(p, sort.field) });
   const cursor = decodeCursor(req.query.get("page[cursor]"), sort);
   const scan = scanSort(sort, cursor);
+  const field = sort.field;
+  if (isTimeField(field) && (cursor === undefined || typeof cursor.k === "number")) {
+    // The store's ordered index on the field: seek past the cursor and into the filter's range
+    // with binary searches, then read rows in order until the page is full.
+    const rows = store.profiles.scanByTime(field, {
+      desc: scan.desc,
+      after: cursor ? { k: cursor.k as number, id: cursor.i } : undefined,
+      range: timeRange(conds, field),
+      accept: base.accept,
+      limit: size + 1,
+    });
+    if (rows) return keysetPage(req, rows, { ...base, key: (p) => profileSortKey(p, field), ordered: true });
+  }
+  // A narrow `created` / `updated` range in the filter: rank only the profiles inside it (for id
+  // order, only when that likely beats walking the id order, which stops once the page is full).
+  const n = store.profiles.size;
+  const within = profilesInTimeRange(store, conds, field === "id" ? Math.ceil(Math.sqrt(size * n)) : n >> 2);
+  if (within) return keysetPage(req, within, { ...base, key: (p) => profileSortKey(p, field) });
   if (sort.field === "id") {
     // Id order is the store's order: start right next to the cursor's id and stop when full.
     const at = cursor?.i;

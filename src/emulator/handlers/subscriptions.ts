@@ -280,7 +280,7 @@ function suppressionJob(
           }
           p.subscriptions.email.suppression = null;
         }
-        p.updated = Math.max(now, p.updated);
+        store.profiles.touch(p, now);
       }
       if (job.extra) job.extra.skipped = skipped;
     },
@@ -395,7 +395,7 @@ export function subscriptionHandlers(store: EmulatorStore): Record<string, Handl
             }
             if (plan.smsTransactional !== undefined) s.sms.transactional = "SUBSCRIBED";
             if (list && store.lists.has(list)) addListMember(store, list, p.id, now);
-            p.updated = Math.max(now, p.updated);
+            store.profiles.touch(p, now);
           }
         },
       });
@@ -460,7 +460,7 @@ export function subscriptionHandlers(store: EmulatorStore): Record<string, Handl
               s.sms.method = "API";
             }
             if (plan.smsTransactional) s.sms.transactional = "UNSUBSCRIBED";
-            p.updated = Math.max(now, p.updated);
+            store.profiles.touch(p, now);
           }
         },
       });
