@@ -431,6 +431,8 @@ export async function runExtractCliMemory(events: number): Promise<ExtractCliMem
       {
         cwd: root,
         stdio: "inherit",
+        // NODE_OPTIONS (e.g. a heap cap to try) is for the CLI below, not for the compiler.
+        env: { ...process.env, NODE_OPTIONS: "" },
       },
     );
     tsc.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
