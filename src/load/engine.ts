@@ -6,6 +6,9 @@
  * handles only the rows that were added or changed. Outcomes are recorded after every batch, and
  * a row counts as synced only when Klaviyo confirmed it, so a run killed at any point and started
  * again sends exactly the rows that are not yet confirmed.
+ *
+ * `mirror` removes after the adds: what no row of the model holds any more (rows that left it,
+ * the old Klaviyo ids of rows that changed), planned by the store once the adds are recorded.
  */
 import { createHash } from "node:crypto";
 import { ConfigError } from "../client/errors.js";
@@ -33,7 +36,17 @@ export interface LoadStateStore {
     removed: RemovedRow[];
     duplicates: string[];
   }>;
-  record(sync: string, outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields }>): Promise<void>;
+  /** `keepReplaced`: keep the Klaviyo id a confirmed row held before until it is removed (`mirror`). */
+  record(
+    sync: string,
+    outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields }>,
+    options?: { keepReplaced?: boolean },
+  ): Promise<void>;
+  /**
+   * After the run's rows are recorded: of the rows that left the model and the Klaviyo ids that
+   * changed rows replaced, those to remove, and those (`held`) a row still in the model holds.
+   */
+  planRemovals(sync: string, removedKeys: string[]): Promise<{ remove: RemovedRow[]; held: string[] }>;
   forget(sync: string, keys: string[]): Promise<void>;
   reset(sync: string): Promise<void>;
   memory(sync: string): ActionContext["memory"];
@@ -250,8 +263,10 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
     summary.added = diff.added.length;
     summary.changed = diff.changed.length;
     summary.unchanged = diff.unchanged;
-    const removing = sync.mode === "mirror" ? diff.removed : [];
-    summary.removed = removing.length;
+    const mirror = sync.mode === "mirror";
+    // Rows that left the model (and, for mirror, Klaviyo ids replaced earlier and not yet removed).
+    summary.removed = mirror ? diff.removed.length : 0;
+    const recordOptions = { keepReplaced: mirror };
     opts.onProgress?.({
       type: "diff",
       sync: sync.name,
@@ -312,6 +327,7 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
                 const row = byKey.get(o.key);
                 return { ...o, ...(row ? { hash: row.hash, fields: row.fields } : {}) };
               }),
+              recordOptions,
             );
           }
           sent += batch.length;
@@ -343,11 +359,12 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
             if (pending.length >= sync.action.limits.maxRows) await flush();
           }
           if (invalidBuffer.length > 0 && !opts.dryRun) {
-            await state.record(sync.name, invalidBuffer.splice(0));
+            await state.record(sync.name, invalidBuffer.splice(0), recordOptions);
           }
         }
         await flush();
-        if (invalidBuffer.length > 0 && !opts.dryRun) await state.record(sync.name, invalidBuffer.splice(0));
+        if (invalidBuffer.length > 0 && !opts.dryRun)
+          await state.record(sync.name, invalidBuffer.splice(0), recordOptions);
       } finally {
         await model2.close();
       }
@@ -357,19 +374,28 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
         });
     }
 
-    // Mirror: rows that left the model.
-    if (removing.length > 0) {
-      if (!sync.action.remove)
+    // Mirror: take off what no row of the model holds any more. Planned only now, after the adds
+    // are recorded, so that a profile another row still holds (two rows on one profile, a row
+    // whose key changed, emails swapped) or that this run just added is never removed.
+    // Old ids replaced in earlier runs are in diff.removed (never in the model); new ones come only
+    // from changed rows: with neither, there is nothing to plan.
+    if (mirror && !opts.dryRun && (diff.removed.length > 0 || diff.changed.length > 0)) {
+      opts.signal?.throwIfAborted();
+      const plan = await state.planRemovals(
+        sync.name,
+        diff.removed.map((r) => r.key),
+      );
+      await state.forget(sync.name, plan.held);
+      if (plan.remove.length > 0 && !sync.action.remove)
         throw new ConfigError(`Action ${sync.action.name} does not support mode ${sync.mode}.`);
-      if (!opts.dryRun) {
-        for (let i = 0; i < removing.length; i += sync.action.limits.maxRows) {
-          const chunk = removing.slice(i, i + sync.action.limits.maxRows);
-          const outcomes = await sync.action.remove(chunk, ctx);
-          const gone = outcomes.filter((o) => o.status === "succeeded").map((o) => o.key);
-          for (const o of outcomes)
-            if (o.status !== "succeeded") reject(o, chunk.find((c) => c.key === o.key)?.fields);
-          await state.forget(sync.name, gone);
-        }
+      for (let i = 0; i < plan.remove.length; i += sync.action.limits.maxRows) {
+        opts.signal?.throwIfAborted();
+        const chunk = plan.remove.slice(i, i + sync.action.limits.maxRows);
+        const outcomes = await (sync.action.remove as NonNullable<ActionDefinition["remove"]>)(chunk, ctx);
+        const gone = outcomes.filter((o) => o.status === "succeeded").map((o) => o.key);
+        for (const o of outcomes)
+          if (o.status !== "succeeded") reject(o, chunk.find((c) => c.key === o.key)?.fields);
+        await state.forget(sync.name, gone);
       }
     }
 

@@ -31,6 +31,7 @@ interface LoadFlags {
   maxRejectRate?: string;
   rejects?: string;
   logFormat?: string;
+  releaseLock?: boolean;
 }
 
 interface RunsFlags {
@@ -50,11 +51,53 @@ async function openRunsState(
     const path = flags.state ?? DEFAULT_STATE_PATH;
     return { state: await openLoadState(path), where: path };
   }
-  const actions = Object.fromEntries(ACTIONS.map((a) => [a.name, a]));
-  // Reading runs needs no API key; the config may still name one through ${KLAVIYO_API_KEY}.
-  const env = { ...ctx.env, KLAVIYO_API_KEY: ctx.env.KLAVIYO_API_KEY ?? "pk_not_needed_to_read_runs" };
-  const config = await loadLoadConfig(flags.config, { env, actions });
+  const config = await loadConfigForState(flags.config, ctx);
   return { state: await openStateAt(config.stateLocation, config.sourceSpec), where: config.state };
+}
+
+/** The config, for commands that only use its state (no API key needed). */
+async function loadConfigForState(path: string, ctx: CliContext): Promise<LoadConfig> {
+  const actions = Object.fromEntries(ACTIONS.map((a) => [a.name, a]));
+  // The state needs no API key; the config may still name one through ${KLAVIYO_API_KEY}.
+  const env = { ...ctx.env, KLAVIYO_API_KEY: ctx.env.KLAVIYO_API_KEY ?? "pk_not_needed_to_read_runs" };
+  return loadLoadConfig(path, { env, actions });
+}
+
+/**
+ * `load --release-lock`: releases one sync's lock by force, after saying who held it. For a lock
+ * left by a run on another host (which this host cannot check); a run still known to be going (a
+ * live process on this host, a PostgreSQL session still connected) is refused.
+ */
+async function releaseLock(flags: LoadFlags, ctx: CliContext): Promise<void> {
+  if (flags.sync === undefined)
+    throw new ConfigError("--release-lock needs --sync NAME: the sync whose lock to release.");
+  if (flags.dryRun || flags.fullResync)
+    throw new ConfigError("--release-lock only releases the lock; run the load again without it.");
+  const config = await loadConfigForState(flags.config, ctx);
+  if (!config.syncs.some((s) => s.name === flags.sync)) {
+    throw new ConfigError(
+      `No sync named "${flags.sync}" in ${flags.config}; it has: ${config.syncs.map((s) => s.name).join(", ")}.`,
+    );
+  }
+  const state = await openStateAt(config.stateLocation, config.sourceSpec);
+  try {
+    const holder = await state.releaseLock(flags.sync);
+    if (!holder) {
+      ctx.output.out(`Sync "${flags.sync}" is not locked; nothing to release.`);
+      return;
+    }
+    ctx.output.out(
+      `Released the lock of sync "${flags.sync}" held by pid ${holder.pid} on ${holder.hostname} since ${holder.startedAt}; its runs still marked running are now interrupted. The next load sends the rows that run did not confirm.`,
+    );
+  } catch (err) {
+    if (err instanceof SyncLockedError)
+      throw new ConfigError(
+        `Did not release the lock of sync "${flags.sync}": ${err.message.replace(/ Wait for that run to finish\./, "")} Wait for that run to finish instead.`,
+      );
+    throw err;
+  } finally {
+    await state.close();
+  }
 }
 
 /** The model of one sync, reporting the first pass's progress (rows read, then the diff) and when the second ends. */
@@ -120,15 +163,22 @@ export function registerLoadCommands(program: Command, ctx: CliContext): void {
       "write invalid and rejected rows (key, status, reason, payload) as JSON lines to this file",
     )
     .option("--log-format <format>", "text (default) or json, on stderr")
+    .option(
+      "--release-lock",
+      "release the lock of --sync NAME left by a run on another host that is gone (prints who held it), then exit",
+    )
     .addHelpText(
       "after",
       `
 Actions: ${ACTIONS.map((a) => `${a.name} (${a.modes.join(", ")})`).join("; ")}.
 Only added and changed rows are sent; a row counts as synced only when Klaviyo confirmed it.
+A lock left by a killed run on this host is taken over (with a warning); one left by a run on another
+host that is gone: klaviyo-sync load --config FILE --sync NAME --release-lock.
 On a terminal, progress is a live view per sync; otherwise [load] lines (or JSON with --log-format json).
 Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config FILE for state: source).`,
     )
     .action(async (flags: LoadFlags, cmd: Command) => {
+      if (flags.releaseLock) return releaseLock(flags, ctx);
       const global = cmd.optsWithGlobals() as GlobalOptions;
       const actions = Object.fromEntries(ACTIONS.map((a) => [a.name, a]));
       const config = await loadLoadConfig(flags.config, { env: ctx.env, actions });
@@ -195,7 +245,7 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config 
         }
       } catch (err) {
         // Another run of the same sync holds its lock: a usage problem, not a crash.
-        if (err instanceof SyncLockedError) throw new ConfigError(err.message);
+        if (err instanceof SyncLockedError) throw new ConfigError(err.messageFor(flags.config));
         throw err;
       } finally {
         progress.finish();
@@ -244,7 +294,8 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config 
                 rejects?.write(`${redact(JSON.stringify({ sync: s.name, ...r }))}\n`);
               },
               onProgress: (e) => {
-                if (e.type === "diff") removing = e.removed > 0;
+                // mirror also takes off the old profiles of changed rows.
+                if (e.type === "diff") removing = e.removed > 0 || (s.mode === "mirror" && e.changed > 0);
                 progress.onProgress(e);
               },
               // Actions sleep only while they wait on Klaviyo jobs (profile imports, suppressions).

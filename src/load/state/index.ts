@@ -17,8 +17,12 @@ export {
   type LockHolder,
   openLoadState,
   pidAlive,
+  REPLACED_STATUS,
   type RecordedOutcome,
+  type RecordOptions,
+  type RemovalPlan,
   type RunRecord,
   type RunSummary,
+  releaseLockCommand,
   SyncLockedError,
 } from "./store.js";

@@ -10,7 +10,13 @@
  * Change detection runs inside the database: the model's keys and hashes are appended to a staging
  * table and joined with the snapshot, so a million keys never become a JavaScript map. Only rows
  * Klaviyo confirmed count as synced: a row whose last outcome was invalid or rejected keeps its
- * last good hash and is sent again on the next run.
+ * last good hash (and Klaviyo id) and is sent again on the next run.
+ *
+ * For `mirror` syncs the snapshot also answers "which Klaviyo ids does the model still hold?":
+ * when a row's confirmed Klaviyo id changes (its email changed), the old id is kept as a
+ * `replaced` row until it is taken off in Klaviyo, and planRemovals leaves out every id a row
+ * still in the model holds (an anti-join in SQL), so a profile two rows share, or that a row
+ * with a new key took over, is never removed while the model has it.
  *
  * Every step that writes (record, forget, reset, runs, memory, lock) is one transaction.
  */
@@ -54,6 +60,26 @@ export interface DiffResult {
 
 export type RecordedOutcome = RowOutcome & { hash?: string; fields?: MappedFields };
 
+export interface RecordOptions {
+  /**
+   * Keep the Klaviyo id a row held before a succeeded outcome gave it another one, as a
+   * `replaced` row of the snapshot, until planRemovals hands it out and forget drops it (`mirror`
+   * syncs: the old profile must come off the list, even when the run dies before it does).
+   */
+  keepReplaced?: boolean;
+}
+
+/** What a `mirror` sync takes off in Klaviyo, and what it just forgets (planRemovals). */
+export interface RemovalPlan {
+  /** Rows that left the model and replaced Klaviyo ids that no row of the model holds: remove, then forget. */
+  remove: RemovedRow[];
+  /** Keys whose Klaviyo id a row still in the model holds: forget them without removing anything. */
+  held: string[];
+}
+
+/** The status of a snapshot row that keeps a Klaviyo id a row held before (see RecordOptions). */
+export const REPLACED_STATUS = "replaced";
+
 export interface RunSummary {
   status: string;
   queried: number;
@@ -88,6 +114,16 @@ export interface LockHolder {
   startedAt: string;
 }
 
+/** `value` quoted for a POSIX shell when it needs it. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** The command that releases a sync's lock by force (`config`: the load.yaml; a placeholder without it). */
+export function releaseLockCommand(sync: string, config?: string): string {
+  return `klaviyo-sync load --config ${config === undefined ? "LOAD.yaml" : shellWord(config)} --sync ${shellWord(sync)} --release-lock`;
+}
+
 /** Another run holds the sync's lock. */
 export class SyncLockedError extends Error {
   override readonly name = "SyncLockedError";
@@ -98,16 +134,29 @@ export class SyncLockedError extends Error {
     /** The holder's database session holds the lock (PostgreSQL): it is connected, so it runs. */
     readonly connected = false,
   ) {
+    super(SyncLockedError.describe(sync, holder, sameHost, connected));
+  }
+
+  /** The message, naming the exact release command for the load.yaml at `config`. */
+  messageFor(config: string): string {
+    return SyncLockedError.describe(this.sync, this.holder, this.sameHost, this.connected, config);
+  }
+
+  private static describe(
+    sync: string,
+    holder: LockHolder,
+    sameHost: boolean,
+    connected: boolean,
+    config?: string,
+  ): string {
     const self = holder.pid === process.pid && sameHost ? ", this process" : "";
-    super(
-      `Sync "${sync}" is locked by another klaviyo-sync run (pid ${holder.pid} on ${holder.hostname}${self}, since ${holder.startedAt}). Wait for that run to finish.${
-        connected
-          ? " It is still connected to the database; its lock goes away when it finishes or its connection ends."
-          : sameHost
-            ? " The process is still running."
-            : " That host is not this one, so klaviyo-sync cannot tell whether the process is still running; if it is not, release the lock by force."
-      }`,
-    );
+    return `Sync "${sync}" is locked by another klaviyo-sync run (pid ${holder.pid} on ${holder.hostname}${self}, since ${holder.startedAt}). Wait for that run to finish.${
+      connected
+        ? " It is still connected to the database; its lock goes away when it finishes or its connection ends."
+        : sameHost
+          ? " The process is still running."
+          : ` That host is not this one, so klaviyo-sync cannot tell whether the process is still running; if it is not, release the lock with: ${releaseLockCommand(sync, config)}`
+    }`;
   }
 }
 
@@ -300,7 +349,11 @@ export class LoadState {
     return Object.keys(kept).length > 0 ? JSON.stringify(kept) : null;
   }
 
-  async record(sync: string, outcomes: readonly RecordedOutcome[]): Promise<void> {
+  async record(
+    sync: string,
+    outcomes: readonly RecordedOutcome[],
+    options: RecordOptions = {},
+  ): Promise<void> {
     if (outcomes.length === 0) return;
     // The last outcome of a key wins.
     const lastIndex = new Map<string, number>();
@@ -332,12 +385,25 @@ export class LoadState {
       await b.append(staged, ["text", "text", "text", "text", "text", "text"], cols);
       await b.transaction(async (s) => {
         const ok = "r.status = 'succeeded'";
+        if (options.keepReplaced) {
+          // The Klaviyo id a confirmed row held before this outcome moved it to another one: kept
+          // under its own key (the row's key, RS, the old id) until it is taken off in Klaviyo.
+          await s.run(
+            `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
+             SELECT s.sync, s.key || chr(30) || s.klaviyo_id, NULL, '${REPLACED_STATUS}', NULL, s.klaviyo_id, s.fields, s.synced_at, now()
+             FROM ${this.t("load_snapshot")} AS s JOIN ${staged} AS r ON r.key = s.key
+             WHERE s.sync = $1 AND ${ok} AND s.status <> '${REPLACED_STATUS}' AND s.synced_at IS NOT NULL
+               AND s.klaviyo_id IS NOT NULL AND r.klaviyo_id IS NOT NULL AND r.klaviyo_id <> s.klaviyo_id
+               AND NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} AS t WHERE t.sync = $1 AND t.key = s.key || chr(30) || s.klaviyo_id)`,
+            [sync],
+          );
+        }
         await s.run(
           `UPDATE ${this.t("load_snapshot")} AS s SET
              status = r.status,
              reason = r.reason,
              hash = CASE WHEN ${ok} THEN r.hash ELSE s.hash END,
-             klaviyo_id = coalesce(r.klaviyo_id, s.klaviyo_id),
+             klaviyo_id = CASE WHEN ${ok} THEN coalesce(r.klaviyo_id, s.klaviyo_id) ELSE s.klaviyo_id END,
              fields = CASE WHEN ${ok} THEN coalesce(CAST(r.fields AS JSON), s.fields) ELSE s.fields END,
              synced_at = CASE WHEN ${ok} THEN now() ELSE s.synced_at END,
              updated_at = now()
@@ -346,7 +412,7 @@ export class LoadState {
         );
         await s.run(
           `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
-           SELECT CAST($1 AS VARCHAR), r.key, CASE WHEN ${ok} THEN r.hash END, r.status, r.reason, r.klaviyo_id,
+           SELECT CAST($1 AS VARCHAR), r.key, CASE WHEN ${ok} THEN r.hash END, r.status, r.reason, CASE WHEN ${ok} THEN r.klaviyo_id END,
                   CASE WHEN ${ok} THEN CAST(r.fields AS JSON) END, CASE WHEN ${ok} THEN now() END, now()
            FROM ${staged} AS r
            WHERE NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} s WHERE s.sync = $1 AND s.key = r.key)`,
@@ -374,6 +440,69 @@ export class LoadState {
       });
     } finally {
       await this.dropStaging(staged);
+    }
+  }
+
+  /**
+   * What a `mirror` sync takes off in Klaviyo once the run's rows are recorded: the rows that left
+   * the model (`removedKeys`, from diff) and the Klaviyo ids changed rows replaced (record with
+   * keepReplaced), except the ids a row still in the model holds by its last confirmed outcome
+   * (an anti-join on the snapshot, in the database). Those are `held`: forget them, remove nothing.
+   * Called after the run's adds are recorded, so a profile the run just added is never removed.
+   */
+  async planRemovals(sync: string, removedKeys: readonly string[]): Promise<RemovalPlan> {
+    const b = this.backend;
+    const gone = this.tempName("gone");
+    const candidates = this.tempName("cand");
+    await b.local((s) => s.run(`CREATE TEMP TABLE ${gone} (key VARCHAR NOT NULL)`));
+    try {
+      if (removedKeys.length > 0) await b.append(gone, ["text"], [removedKeys]);
+      if (b.dialect === "postgres") await b.local((s) => s.run(`ANALYZE ${gone}`));
+      return await b.step(async (s) => {
+        await s.run(
+          `CREATE TEMP TABLE ${candidates} (key VARCHAR NOT NULL, klaviyo_id VARCHAR, fields VARCHAR)`,
+        );
+        try {
+          const snapshot = this.t("load_snapshot");
+          await s.run(
+            `INSERT INTO ${candidates} (key, klaviyo_id, fields)
+             SELECT c.key, c.klaviyo_id, CAST(c.fields AS VARCHAR) FROM ${snapshot} AS c
+             WHERE c.sync = $1 AND c.synced_at IS NOT NULL
+               AND (c.status = '${REPLACED_STATUS}' OR c.key IN (SELECT key FROM ${gone}))`,
+            [sync],
+          );
+          // The ids among the candidates' that a live row (in the model, confirmed) holds.
+          const rows = await s.all(
+            `SELECT c.key, c.klaviyo_id, c.fields, CASE WHEN h.klaviyo_id IS NULL THEN 0 ELSE 1 END AS held
+             FROM ${candidates} AS c LEFT JOIN (
+               SELECT DISTINCT l.klaviyo_id FROM ${snapshot} AS l
+               WHERE l.sync = $1 AND l.synced_at IS NOT NULL AND l.status <> '${REPLACED_STATUS}'
+                 AND l.klaviyo_id IN (SELECT klaviyo_id FROM ${candidates})
+                 AND NOT EXISTS (SELECT 1 FROM ${gone} AS g WHERE g.key = l.key)
+             ) AS h ON h.klaviyo_id = c.klaviyo_id
+             ORDER BY ${this.byteOrder("c.key")}`,
+            [sync],
+          );
+          const plan: RemovalPlan = { remove: [], held: [] };
+          for (const r of rows) {
+            const key = String(r.key);
+            if (Number(r.held) === 1) {
+              plan.held.push(key);
+              continue;
+            }
+            const row: RemovedRow = { key };
+            if (r.klaviyo_id !== null && r.klaviyo_id !== undefined) row.klaviyoId = String(r.klaviyo_id);
+            const fields = parseJson<MappedFields>(r.fields);
+            if (fields) row.fields = fields;
+            plan.remove.push(row);
+          }
+          return plan;
+        } finally {
+          await s.run(`DROP TABLE IF EXISTS ${candidates}`).catch(() => {});
+        }
+      });
+    } finally {
+      await this.dropStaging(gone);
     }
   }
 
@@ -631,6 +760,50 @@ export class LoadState {
     this.held.delete(sync);
     if (token !== undefined) heldInThisProcess(token, false);
     if (token !== undefined) await this.backend.sessionLock?.release(sync);
+  }
+
+  /**
+   * Releases the sync's lock whoever holds it (`load --release-lock`): for a lock left by a run on
+   * another host that is gone, which this host cannot check. The holder's runs still `running`
+   * become `interrupted`. Refuses (SyncLockedError) while the holder is known to run: a live
+   * process on this host, or on PostgreSQL a session that still holds the sync's advisory lock.
+   * Returns the holder it released; undefined when the sync was not locked.
+   */
+  async releaseLock(sync: string): Promise<LockHolder | undefined> {
+    if (this.held.has(sync)) {
+      const mine = await this.lockHolder(sync);
+      await this.unlock(sync);
+      return mine;
+    }
+    const sessionLock = this.backend.sessionLock;
+    if (sessionLock && !(await sessionLock.tryAcquire(sync))) {
+      const holder = (await this.lockHolder(sync)) ?? {
+        pid: 0,
+        hostname: "an unknown host",
+        startedAt: new Date().toISOString(),
+      };
+      throw new SyncLockedError(sync, holder, holder.hostname === this.hostname, true);
+    }
+    try {
+      return await this.backend.transaction(async (s) => {
+        const row = await this.readHolder(s, sync);
+        if (!row) return undefined;
+        const { token: _, ...holder } = row;
+        const sameHost = holder.hostname === this.hostname;
+        const running = sessionLock
+          ? sameHost && holder.pid === process.pid && lockHolderRunning(row)
+          : sameHost && lockHolderRunning(row);
+        if (running) throw new SyncLockedError(sync, holder, sameHost);
+        await s.run(`DELETE FROM ${this.t("load_locks")} WHERE sync = $1`, [sync]);
+        await s.run(
+          `UPDATE ${this.t("load_runs")} SET status = 'interrupted', finished_at = now() WHERE sync = $1 AND status = 'running' AND pid = $2::INTEGER AND hostname = $3`,
+          [sync, holder.pid, holder.hostname],
+        );
+        return holder;
+      });
+    } finally {
+      await sessionLock?.release(sync).catch(() => {});
+    }
   }
 
   /** Who holds the sync's lock, if anyone. */

@@ -2,11 +2,15 @@
  * `list_membership`: puts the model's profiles on a Klaviyo list.
  *
  * - `add` (default): every row's profile is added to the list; nothing is ever removed.
- * - `mirror`: as `add`, and rows that leave the model are taken off the list again. Only the
- *   profiles of rows this sync synced are removed (by the profile id recorded in the row's
- *   outcome, falling back to the row's identifier); members that never came from the model are
- *   never touched. A profile that was already on the list before the sync added it cannot be
- *   told apart from one the sync added, and is removed when its row leaves the model.
+ * - `mirror`: as `add`, and a profile no row of the model holds any more is taken off the list
+ *   again: the profile of a row that left the model, and the old profile of a row whose
+ *   identifier changed. A profile another row still holds (two rows on one profile, a row whose
+ *   primary key changed, emails swapped between rows) stays; the engine works that out in the
+ *   state database after the run's adds are recorded (LoadState.planRemovals), so `remove` only
+ *   gets what must go. Only the profiles of rows this sync synced are removed (by the profile id
+ *   recorded in the row's outcome, falling back to the row's identifier); members that never came
+ *   from the model are never touched. A profile that was already on the list before the sync
+ *   added it cannot be told apart from one the sync added, and is removed when no row holds it.
  *
  * Klaviyo's list endpoints take profile ids only (at most 1,000 per call), so identifiers are
  * first resolved to ids with paginated `GET /api/profiles?filter=any(field,[...])` lookups (100
