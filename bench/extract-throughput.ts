@@ -54,7 +54,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
@@ -115,6 +115,15 @@ export interface ExtractThroughputResult {
   budgetWaitSeconds: number;
   /** Time spent in the target's commits (rows and state of a page in one transaction). */
   commitSeconds: number;
+  /**
+   * CPU time (all threads: JavaScript, DuckDB, I/O) per page of the extractor and of the emulator
+   * process, and the pages per second this machine's cores could give both at full use:
+   * cores × 1000 ÷ (extractor + emulator ms per page). Unlike seconds, these barely move with
+   * other work on the machine, and they say whether the machine or the limits set the pace.
+   */
+  extractorCpuMsPerPage: number | null;
+  emulatorCpuMsPerPage: number | null;
+  machineBoundPagesPerSecond: number | null;
   baselineRssMb: number;
   peakRssMb: number;
   peakHeapMb: number;
@@ -192,6 +201,18 @@ export function defaultWorkloads(quick: boolean): ExtractWorkload[] {
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (0 when unreadable). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 function kernelPeakRssMb(): number {
   try {
@@ -326,6 +347,8 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
     sample();
     const baselineRss = process.memoryUsage().rss;
     const pageTimes: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const emuCpu0 = processCpuMs(emu.child.pid);
     const t0 = performance.now();
     const result = await runExtract({
       client,
@@ -337,6 +360,9 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
       },
     });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const extractorCpuMs = (cpu.user + cpu.system) / 1000;
+    const emulatorCpuMs = processCpuMs(emu.child.pid) - emuCpu0;
     sample();
     const r = result.results[0];
     const pages = r?.pages ?? 0;
@@ -386,6 +412,12 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
       retries: stats.retries,
       budgetWaitSeconds: Number((stats.budgetWaitMs / 1000).toFixed(1)),
       commitSeconds: Number((target.commitMs / 1000).toFixed(1)),
+      extractorCpuMsPerPage: pages ? Number((extractorCpuMs / pages).toFixed(1)) : null,
+      emulatorCpuMsPerPage: pages ? Number((emulatorCpuMs / pages).toFixed(1)) : null,
+      machineBoundPagesPerSecond:
+        pages && extractorCpuMs + emulatorCpuMs > 0
+          ? Number(((cpus().length * 1000 * pages) / (extractorCpuMs + emulatorCpuMs)).toFixed(1))
+          : null,
       baselineRssMb: mb(baselineRss),
       peakRssMb: Math.max(mb(peakRss), kernelPeakRssMb()),
       peakHeapMb: mb(peakHeap),
