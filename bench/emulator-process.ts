@@ -17,6 +17,10 @@ export async function spawnEmulator(args: string[], key = "pk_bench_emulator"): 
     process.execPath,
     [
       "--max-old-space-size=4096",
+      // KS_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the emulator, written there when it exits.
+      ...(process.env.KS_BENCH_CPU_PROF
+        ? ["--cpu-prof", "--cpu-prof-dir", process.env.KS_BENCH_CPU_PROF]
+        : []),
       "--import",
       "tsx",
       join(root, "src/cli/main.ts"),

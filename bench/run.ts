@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { runClientOverhead } from "./client-overhead.js";
 import { runEmulatorThroughput } from "./emulator-throughput.js";
 import { runExtractThroughput } from "./extract-throughput.js";
+import { runLoadThroughput } from "./load-throughput.js";
 
 const quick = process.argv.includes("--quick");
 const results: unknown[] = [];
@@ -39,6 +40,9 @@ const seedLine = seedOut.split("\n").find((l) => l.startsWith("{"));
 if (seedLine) report(JSON.parse(seedLine));
 // Extract at real and 10x rate limits (each workload in a process of its own); --quick shortens it.
 await runExtractThroughput({ quick, onResult: report });
+// Load (reverse ETL) at real rate limits: 1M profiles and their no-change rerun, events, list
+// membership (each sync in a process of its own); --quick shortens it (see load-throughput.ts).
+await runLoadThroughput({ quick, onResult: report });
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "results", "latest.json");
 mkdirSync(dirname(out), { recursive: true });
