@@ -36,10 +36,13 @@ export interface LoadStateStore {
     removed: RemovedRow[];
     duplicates: string[];
   }>;
-  /** `keepReplaced`: keep the Klaviyo id a confirmed row held before until it is removed (`mirror`). */
+  /**
+   * `keepReplaced`: keep the Klaviyo id a confirmed row held before until it is removed (`mirror`).
+   * An outcome's `added`: its key is not in the snapshot (diff returned it as added, not recorded since).
+   */
   record(
     sync: string,
-    outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields }>,
+    outcomes: Array<RowOutcome & { hash?: string; fields?: MappedFields; added?: boolean }>,
     options?: { keepReplaced?: boolean },
   ): Promise<void>;
   /**
@@ -186,6 +189,22 @@ export function mapRow(sync: SyncSpec, row: ModelRow): LoadRow {
 
 export { setPath as setFieldPath };
 
+/** Rows the engine validated (action.validate) before handing them to perform. */
+const validatedRows = new WeakSet<LoadRow>();
+
+/** Marks a row as validated by the engine (perform need not check it again). */
+export function markValidated(row: LoadRow): void {
+  validatedRows.add(row);
+}
+
+/**
+ * Whether the engine already ran the action's validate on this row (and it passed): perform
+ * skips its own check then. Rows handed to perform by anything else are checked there.
+ */
+export function wasValidated(row: LoadRow): boolean {
+  return validatedRows.has(row);
+}
+
 export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
   const { sync, state, client } = opts;
   // The CLI gives the client its logger: the engine's warnings (a lock taken over, rows that
@@ -277,7 +296,10 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
       unchanged: summary.unchanged,
     });
 
-    const wanted = new Set<string>([...diff.added, ...diff.changed]);
+    // The rows to send; true for the keys the snapshot does not hold yet (recorded without a join).
+    const wanted = new Map<string, boolean>();
+    for (const key of diff.added) wanted.set(key, true);
+    for (const key of diff.changed) wanted.set(key, false);
     const ctx: ActionContext = {
       client,
       sync: sync.name,
@@ -295,15 +317,83 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
       opts.onReject?.({ key: o.key, status: o.status, reason: o.reason ?? "", payload });
     };
 
-    // Pass 2: only the rows that changed.
+    // Pass 2: only the rows that changed. Actions whose batches are independent may have a few
+    // batches in flight (limits.inFlight): the next batch is built and sent while the previous
+    // one waits for its response or for its outcomes to be recorded. A batch's outcomes go to the
+    // state once its own response is in; outcomes that arrive while a record is running are
+    // recorded together by the next one (one transaction), so a slow record does not hold the
+    // requests back. A row is marked synced only after Klaviyo confirmed it, whatever else is
+    // in flight; a run that fails waits for the batches in flight and records what they confirmed.
     if (wanted.size > 0) {
       const model2 = await opts.openModel();
+      const inFlight = opts.dryRun ? 1 : Math.max(1, Math.floor(sync.action.limits.inFlight ?? 1));
+      // Batches sent and not yet recorded, at most (memory: each holds its rows): those in flight
+      // and one waiting for its record; one at a time without inFlight (as before).
+      const unrecordedMax = inFlight === 1 ? 1 : inFlight + 1;
+      type Recorded = Parameters<LoadStateStore["record"]>[1][number];
+      const performing = new Set<Promise<void>>();
+      let queue: Array<{ outcomes: Recorded[]; rows: number; batches: number }> = [];
+      let writer: Promise<void> | undefined;
+      let unrecorded = 0;
+      let failed: { error: unknown } | undefined;
+      let recordFailed = false;
+      const startWriter = () => {
+        if (writer || queue.length === 0 || recordFailed) return;
+        const w: Promise<void> = (async () => {
+          while (queue.length > 0) {
+            const groups = queue;
+            queue = [];
+            if (!opts.dryRun)
+              await state.record(
+                sync.name,
+                groups.flatMap((g) => g.outcomes),
+                recordOptions,
+              );
+            for (const g of groups) {
+              unrecorded -= g.batches;
+              if (g.batches === 0) continue;
+              sent += g.rows;
+              opts.onProgress?.({
+                type: "batch",
+                sync: sync.name,
+                sent,
+                succeeded: summary.succeeded,
+                invalid: summary.invalid,
+                rejected: summary.rejected,
+                total,
+              });
+            }
+          }
+        })().then(
+          () => {
+            writer = undefined;
+            startWriter();
+          },
+          (error: unknown) => {
+            writer = undefined;
+            recordFailed = true;
+            failed ??= { error };
+          },
+        );
+        writer = w;
+      };
+      const enqueue = (outcomes: Recorded[], rows: number, batches: number) => {
+        queue.push({ outcomes, rows, batches });
+        startWriter();
+      };
+      /** Waits while `busy()`; throws the first failure. */
+      const waitWhile = async (busy: () => boolean) => {
+        while (busy() && !failed) {
+          const all: Array<Promise<void>> = [...performing, ...(writer ? [writer] : [])];
+          if (all.length === 0) break;
+          await Promise.race(all);
+        }
+        if (failed) throw failed.error;
+      };
       try {
         let pending: LoadRow[] = [];
-        const flush = async () => {
-          if (pending.length === 0) return;
-          const batch = pending;
-          pending = [];
+        const added = new Set<string>();
+        const send = async (batch: LoadRow[]) => {
           const byKey = new Map(batch.map((r) => [r.key, r]));
           let outcomes: RowOutcome[];
           if (opts.dryRun) {
@@ -320,52 +410,72 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
               reject(o, o.payload ?? byKey.get(o.key)?.fields);
             }
           }
-          if (!opts.dryRun) {
-            await state.record(
-              sync.name,
-              outcomes.map((o) => {
-                const row = byKey.get(o.key);
-                return { ...o, ...(row ? { hash: row.hash, fields: row.fields } : {}) };
-              }),
-              recordOptions,
-            );
-          }
-          sent += batch.length;
-          opts.onProgress?.({
-            type: "batch",
-            sync: sync.name,
-            sent,
-            succeeded: summary.succeeded,
-            invalid: summary.invalid,
-            rejected: summary.rejected,
-            total,
-          });
+          enqueue(
+            outcomes.map((o) => {
+              const row = byKey.get(o.key);
+              const fresh = added.delete(o.key);
+              return {
+                ...o,
+                ...(row ? { hash: row.hash, fields: row.fields } : {}),
+                ...(fresh ? { added: true } : {}),
+              };
+            }),
+            batch.length,
+            1,
+          );
         };
-        const invalidBuffer: RowOutcome[] = [];
+        const flush = async () => {
+          if (pending.length === 0) return;
+          const batch = pending;
+          pending = [];
+          unrecorded++;
+          const task: Promise<void> = send(batch).then(
+            () => {
+              performing.delete(task);
+            },
+            (error: unknown) => {
+              performing.delete(task);
+              unrecorded--;
+              failed ??= { error };
+            },
+          );
+          performing.add(task);
+          await waitWhile(() => performing.size >= inFlight || unrecorded >= unrecordedMax);
+        };
+        const invalidBuffer: Array<RowOutcome & { added: boolean }> = [];
         for await (const rows of model2.rows(batchSize)) {
           opts.signal?.throwIfAborted();
+          if (failed) throw failed.error;
           for (const r of rows) {
             const m = mapRow(sync, r);
-            if (!wanted.delete(m.key)) continue; // unchanged, or a duplicate read
+            const isNew = wanted.get(m.key);
+            if (isNew === undefined) continue; // unchanged, or a duplicate read
+            wanted.delete(m.key);
             const reason = sync.action.validate(m, ctx);
             if (reason) {
               summary.invalid++;
-              const o: RowOutcome = { key: m.key, status: "invalid", reason, payload: m.fields };
+              const o = { key: m.key, status: "invalid" as const, reason, payload: m.fields, added: isNew };
               invalidBuffer.push(o);
               reject(o, m.fields);
               continue;
             }
+            markValidated(m);
+            if (isNew) added.add(m.key);
             pending.push(m);
             if (pending.length >= sync.action.limits.maxRows) await flush();
           }
-          if (invalidBuffer.length > 0 && !opts.dryRun) {
-            await state.record(sync.name, invalidBuffer.splice(0), recordOptions);
-          }
+          if (invalidBuffer.length > 0 && !opts.dryRun) enqueue(invalidBuffer.splice(0), 0, 0);
         }
         await flush();
-        if (invalidBuffer.length > 0 && !opts.dryRun)
-          await state.record(sync.name, invalidBuffer.splice(0), recordOptions);
+        if (invalidBuffer.length > 0 && !opts.dryRun) enqueue(invalidBuffer.splice(0), 0, 0);
+        await waitWhile(() => performing.size > 0 || writer !== undefined || queue.length > 0);
       } finally {
+        // On a failure, the batches still in flight finish, and what Klaviyo confirmed is
+        // recorded, before the run ends.
+        while (performing.size > 0 || writer !== undefined) {
+          await Promise.all([...performing, ...(writer ? [writer] : [])]);
+          startWriter();
+        }
         await model2.close();
       }
       if (wanted.size > 0)

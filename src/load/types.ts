@@ -97,6 +97,12 @@ export interface BatchLimits {
   maxBytes?: number;
   /** Bytes per row (100 KB per profile). */
   maxRowBytes?: number;
+  /**
+   * Batches the engine may have in flight at once (default 1). Only for actions whose batches are
+   * independent of each other (events: unique_id makes a batch sent twice harmless; profiles: one
+   * import job per batch). Each batch's outcomes are still recorded after its own response.
+   */
+  inFlight?: number;
 }
 
 export interface ActionDefinition {

@@ -58,7 +58,15 @@ export interface DiffResult {
   duplicates: string[];
 }
 
-export type RecordedOutcome = RowOutcome & { hash?: string; fields?: MappedFields };
+export type RecordedOutcome = RowOutcome & {
+  hash?: string;
+  fields?: MappedFields;
+  /**
+   * The key is not in the snapshot (diff returned it as `added`, and this run has not recorded it
+   * yet): its row is inserted as it is, without looking for an existing row.
+   */
+  added?: boolean;
+};
 
 export interface RecordOptions {
   /**
@@ -368,11 +376,13 @@ export class LoadState {
     const staged = this.tempName("rec");
     await b.local((s) =>
       s.run(
-        `CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, hash VARCHAR, klaviyo_id VARCHAR, fields VARCHAR)`,
+        `CREATE TEMP TABLE ${staged} (key VARCHAR NOT NULL, status VARCHAR NOT NULL, reason VARCHAR, hash VARCHAR, klaviyo_id VARCHAR, fields VARCHAR, added BIGINT NOT NULL)`,
       ),
     );
     try {
       const cols: Array<Array<string | null>> = [[], [], [], [], [], []];
+      const added: number[] = [];
+      let known = 0;
       for (const i of lastIndex.values()) {
         const o = outcomes[i]!;
         cols[0]!.push(o.key);
@@ -381,43 +391,53 @@ export class LoadState {
         cols[3]!.push(o.hash ?? null);
         cols[4]!.push(o.klaviyoId ?? null);
         cols[5]!.push(o.status === "succeeded" ? this.identifiers(o.fields) : null);
+        added.push(o.added === true ? 1 : 0);
+        if (o.added !== true) known++;
       }
-      await b.append(staged, ["text", "text", "text", "text", "text", "text"], cols);
+      await b.append(staged, ["text", "text", "text", "text", "text", "text", "bigint"], [...cols, added]);
       await b.transaction(async (s) => {
         const ok = "r.status = 'succeeded'";
-        if (options.keepReplaced) {
-          // The Klaviyo id a confirmed row held before this outcome moved it to another one: kept
-          // under its own key (the row's key, RS, the old id) until it is taken off in Klaviyo.
+        // Keys the snapshot may hold: the statements below join them with the snapshot. Keys diff
+        // found absent (`added`) skip those joins, which read the whole snapshot of the sync:
+        // a batch of new rows is one plain insert of just its keys.
+        const existing = `(SELECT * FROM ${staged} WHERE added = 0)`;
+        if (known > 0) {
+          if (options.keepReplaced) {
+            // The Klaviyo id a confirmed row held before this outcome moved it to another one:
+            // kept under its own key (the row's key, RS, the old id) until it is taken off in Klaviyo.
+            await s.run(
+              `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
+               SELECT s.sync, s.key || chr(30) || s.klaviyo_id, NULL, '${REPLACED_STATUS}', NULL, s.klaviyo_id, s.fields, s.synced_at, now()
+               FROM ${this.t("load_snapshot")} AS s JOIN ${existing} AS r ON r.key = s.key
+               WHERE s.sync = $1 AND ${ok} AND s.status <> '${REPLACED_STATUS}' AND s.synced_at IS NOT NULL
+                 AND s.klaviyo_id IS NOT NULL AND r.klaviyo_id IS NOT NULL AND r.klaviyo_id <> s.klaviyo_id
+                 AND NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} AS t WHERE t.sync = $1 AND t.key = s.key || chr(30) || s.klaviyo_id)`,
+              [sync],
+            );
+          }
           await s.run(
-            `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
-             SELECT s.sync, s.key || chr(30) || s.klaviyo_id, NULL, '${REPLACED_STATUS}', NULL, s.klaviyo_id, s.fields, s.synced_at, now()
-             FROM ${this.t("load_snapshot")} AS s JOIN ${staged} AS r ON r.key = s.key
-             WHERE s.sync = $1 AND ${ok} AND s.status <> '${REPLACED_STATUS}' AND s.synced_at IS NOT NULL
-               AND s.klaviyo_id IS NOT NULL AND r.klaviyo_id IS NOT NULL AND r.klaviyo_id <> s.klaviyo_id
-               AND NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} AS t WHERE t.sync = $1 AND t.key = s.key || chr(30) || s.klaviyo_id)`,
+            `UPDATE ${this.t("load_snapshot")} AS s SET
+               status = r.status,
+               reason = r.reason,
+               hash = CASE WHEN ${ok} THEN r.hash ELSE s.hash END,
+               klaviyo_id = CASE WHEN ${ok} THEN coalesce(r.klaviyo_id, s.klaviyo_id) ELSE s.klaviyo_id END,
+               fields = CASE WHEN ${ok} THEN coalesce(CAST(r.fields AS JSON), s.fields) ELSE s.fields END,
+               synced_at = CASE WHEN ${ok} THEN now() ELSE s.synced_at END,
+               updated_at = now()
+             FROM ${existing} AS r WHERE s.sync = $1 AND s.key = r.key`,
             [sync],
           );
         }
-        await s.run(
-          `UPDATE ${this.t("load_snapshot")} AS s SET
-             status = r.status,
-             reason = r.reason,
-             hash = CASE WHEN ${ok} THEN r.hash ELSE s.hash END,
-             klaviyo_id = CASE WHEN ${ok} THEN coalesce(r.klaviyo_id, s.klaviyo_id) ELSE s.klaviyo_id END,
-             fields = CASE WHEN ${ok} THEN coalesce(CAST(r.fields AS JSON), s.fields) ELSE s.fields END,
-             synced_at = CASE WHEN ${ok} THEN now() ELSE s.synced_at END,
-             updated_at = now()
-           FROM ${staged} AS r WHERE s.sync = $1 AND s.key = r.key`,
-          [sync],
-        );
-        await s.run(
-          `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
+        const insert = `INSERT INTO ${this.t("load_snapshot")} (sync, key, hash, status, reason, klaviyo_id, fields, synced_at, updated_at)
            SELECT CAST($1 AS VARCHAR), r.key, CASE WHEN ${ok} THEN r.hash END, r.status, r.reason, CASE WHEN ${ok} THEN r.klaviyo_id END,
-                  CASE WHEN ${ok} THEN CAST(r.fields AS JSON) END, CASE WHEN ${ok} THEN now() END, now()
-           FROM ${staged} AS r
-           WHERE NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} s WHERE s.sync = $1 AND s.key = r.key)`,
-          [sync],
-        );
+                  CASE WHEN ${ok} THEN CAST(r.fields AS JSON) END, CASE WHEN ${ok} THEN now() END, now()`;
+        if (known < added.length) await s.run(`${insert} FROM ${staged} AS r WHERE r.added = 1`, [sync]);
+        if (known > 0)
+          await s.run(
+            `${insert} FROM ${existing} AS r
+             WHERE NOT EXISTS (SELECT 1 FROM ${this.t("load_snapshot")} s WHERE s.sync = $1 AND s.key = r.key)`,
+            [sync],
+          );
       });
     } finally {
       await this.dropStaging(staged);

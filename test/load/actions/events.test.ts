@@ -4,6 +4,7 @@ import { silentLogger } from "../../../src/client/types.js";
 import type { EventRecord } from "../../../src/emulator/store/events.js";
 import { eventsAction } from "../../../src/load/actions/events/index.js";
 import { deriveUniqueId } from "../../../src/load/actions/events/track.js";
+import { markValidated } from "../../../src/load/engine.js";
 import type { ActionContext, LoadRow, RowOutcome } from "../../../src/load/types.js";
 import { startTestEmulator, type TestEmulator } from "../../helpers/emulator.js";
 
@@ -165,6 +166,18 @@ describe("events: track", () => {
     expect(again.every((o) => o.status === "succeeded")).toBe(true);
     expect(storedEvents()).toHaveLength(3000);
     expect(emu.store.counters.eventsDeduplicated).toBe(3000);
+  });
+
+  it("does not check again the rows the engine validated; two batches may be in flight", async () => {
+    expect(eventsAction.limits.inFlight).toBe(2);
+    const ctx = ctxFor({ metric: "Checked" });
+    const fields = { email: "v@example.com", time: new Date(BASE).toISOString(), bogus: 1 };
+    const unchecked = row("u", fields);
+    const checked = row("c", fields);
+    markValidated(checked);
+    const outcomes = byKey(await eventsAction.perform([unchecked, checked], ctx));
+    expect(outcomes.get("u")).toMatchObject({ status: "invalid", reason: expect.stringContaining("bogus") });
+    expect(outcomes.get("c")?.status).toBe("succeeded");
   });
 
   it("a bad time is invalid and not sent", async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, type KlaviyoClient } from "../../../src/client/index.js";
 import { silentLogger } from "../../../src/client/types.js";
 import type { JobRecord } from "../../../src/emulator/store/store.js";
-import { profilesAction } from "../../../src/load/actions/profiles/index.js";
+import { firstPollDelayMs, profilesAction } from "../../../src/load/actions/profiles/index.js";
+import { markValidated } from "../../../src/load/engine.js";
 import type { ActionContext, LoadRow, RowOutcome, SyncMemory } from "../../../src/load/types.js";
 import { seedList } from "../../emulator/profiles/helpers.js";
 import { startTestEmulator, type TestEmulator } from "../../helpers/emulator.js";
@@ -89,7 +90,7 @@ function onJobErrors(edit: (errors: JobRecord["errors"]) => void) {
 
 describe("profiles: options and validation", () => {
   it("parses options and refuses bad ones", () => {
-    expect(profilesAction.parseOptions({}, "upsert")).toEqual({ nulls: "skip", resolve_ids: true });
+    expect(profilesAction.parseOptions({}, "upsert")).toEqual({ nulls: "skip", resolve_ids: false });
     expect(
       profilesAction.parseOptions({ identify_by: "email", default_country: "gb" }, "update"),
     ).toMatchObject({
@@ -162,7 +163,7 @@ describe("profiles: upsert", () => {
     // Valid for us, but email and external_id belong to two different profiles: an import error.
     rows.push(row("conflict", { email: "taken@example.com", external_id: "ext-taken", first_name: "Nope" }));
 
-    const ctx = ctxFor({ list: list.id, default_country: "US" });
+    const ctx = ctxFor({ list: list.id, default_country: "US", resolve_ids: true });
     const invalidByValidate = rows
       .filter((r) => profilesAction.validate(r, ctx) !== undefined)
       .map((r) => r.key);
@@ -222,7 +223,10 @@ describe("profiles: upsert", () => {
       "location.city": null,
       "properties.a": null,
     };
-    const skip = await profilesAction.perform([row("n", fields)], ctxFor({ nulls: "skip" }));
+    const skip = await profilesAction.perform(
+      [row("n", fields)],
+      ctxFor({ nulls: "skip", resolve_ids: true }),
+    );
     expect(skip).toEqual([{ key: "n", status: "succeeded", klaviyoId: id }]);
     expect(emu.store.profiles.get(id)).toMatchObject({
       first_name: "Old",
@@ -243,6 +247,41 @@ describe("profiles: upsert", () => {
     expect(profilesAction.validate(phoneRow, ctxFor({ nulls: "clear" }))).toBeUndefined();
     await profilesAction.perform([phoneRow], ctxFor({ nulls: "clear" }));
     expect(emu.store.profiles.get(id)?.email).toBe("n@example.com");
+  });
+
+  it("waits (scaled to the job's size) before the first poll: a small job is polled once", async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => row(`w${i}`, { email: `w${i}@example.com` }));
+    const log: string[] = [];
+    const polled = () => calls.get("get_bulk_import_profiles_job") ?? 0;
+    const ctx = ctxFor({}, "upsert", {
+      sleep: async (ms) => {
+        log.push(`sleep ${ms} after ${polled()} polls`);
+        await sleep(ms);
+      },
+    });
+    const outcomes = await profilesAction.perform(rows, ctx);
+    expect(outcomes.every((o) => o.status === "succeeded")).toBe(true);
+    expect(firstPollDelayMs(2_000)).toBe(350);
+    expect(firstPollDelayMs(10_000)).toBe(750);
+    expect(profilesAction.limits.inFlight).toBe(3);
+    expect(log[0]).toBe("sleep 350 after 0 polls");
+    // The job was complete at the first poll; no import errors, no id reads (resolve_ids: false).
+    expect(polled()).toBe(1);
+    expect(calls.get("get_profiles_for_bulk_import_profiles_job")).toBeUndefined();
+  });
+
+  it("does not validate again the rows the engine validated", async () => {
+    // identify_by email and no email: validate says invalid; a row the engine passed is trusted.
+    const ctx = ctxFor({ identify_by: "email" });
+    const unchecked = row("u", { external_id: "ext-u" });
+    const checked = row("c", { external_id: "ext-c" });
+    markValidated(checked);
+    const outcomes = byKey(await profilesAction.perform([unchecked, checked], ctx));
+    expect(outcomes.get("u")).toMatchObject({
+      status: "invalid",
+      reason: expect.stringContaining("identify_by"),
+    });
+    expect(outcomes.get("c")?.status).toBe("succeeded");
   });
 
   it("splits more than 10,000 rows into several jobs", async () => {

@@ -4,6 +4,7 @@
  * profile. See ./track.ts for batching, unique_id and bisection.
  */
 import { z } from "zod";
+import { wasValidated } from "../../engine.js";
 import type { ActionContext, ActionDefinition, FieldSpec, LoadRow, RowOutcome } from "../../types.js";
 import { checkEventProperties } from "../../validate.js";
 import { normalizeIdentifiers, optionsParser, profileAttributes, unknownFields } from "../shared.js";
@@ -126,7 +127,8 @@ async function perform(rows: LoadRow[], ctx: ActionContext): Promise<RowOutcome[
   const units: EventUnit[] = [];
   const now = ctx.now();
   for (const row of rows) {
-    const why = check(row, o, now);
+    // Rows from the engine passed validate already (which normalised them in place).
+    const why = wasValidated(row) ? undefined : check(row, o, now);
     const metric = metricOf(row, o);
     const profile = eventProfile(row.fields);
     const props = checkEventProperties(propertiesOf(row));
@@ -161,7 +163,9 @@ export const eventsAction: ActionDefinition = {
   modes: MODES,
   fields: EVENT_FIELDS,
   parseOptions: (raw, mode) => options.parse(raw, mode),
-  limits: { ...EVENT_LIMITS },
+  // Batches are independent (each event carries its unique_id, so a batch sent twice is
+  // deduplicated): two in flight keep the bulk create endpoint busy while a batch is recorded.
+  limits: { ...EVENT_LIMITS, inFlight: 2 },
   validate,
   perform,
 };
