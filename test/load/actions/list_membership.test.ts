@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError, type KlaviyoClient } from "../../../src/client/index.js";
+import {
+  ConfigError,
+  createHttpTransport,
+  type KlaviyoClient,
+  type Transport,
+} from "../../../src/client/index.js";
 import { silentLogger } from "../../../src/client/types.js";
 import { addListMember } from "../../../src/emulator/handlers/profiles.js";
 import { lookupProfileIds } from "../../../src/load/actions/list_membership/common.js";
@@ -92,6 +97,52 @@ describe("list_membership add", () => {
     expect(calls.get("get_profiles")).toBe(28);
     // ≤1,000 ids per call.
     expect(calls.get("add_profiles_to_list")).toBe(3);
+  });
+
+  it("adds the ids found so far while later lookups still run, several lookups at once", async () => {
+    // Each lookup answered late, so that an add not overlapping them would show in the timeline.
+    const inner = createHttpTransport();
+    const timeline: string[] = [];
+    let lookupsInFlight = 0;
+    let mostLookups = 0;
+    const transport: Transport = async (req) => {
+      const path = new URL(req.url).pathname;
+      const kind =
+        req.method === "GET" && path === "/api/profiles"
+          ? "lookup"
+          : req.method === "POST" && /\/relationships\/profiles/.test(path)
+            ? "add"
+            : "other";
+      if (kind === "lookup") mostLookups = Math.max(mostLookups, ++lookupsInFlight);
+      timeline.push(`start ${kind}`);
+      try {
+        if (kind === "lookup") await new Promise((r) => setTimeout(r, 20));
+        return await inner(req);
+      } finally {
+        if (kind === "lookup") lookupsInFlight--;
+        timeline.push(`end ${kind}`);
+      }
+    };
+    const c = emu.client({ transport });
+    try {
+      const profiles = seedProfiles(emu.store, 3000, { prefix: "ov" });
+      const list = seedList(emu.store, "Overlap");
+      const rows = profiles.map((p, i) => row(`k${i}`, { email: p.email }));
+      expect(rows.length).toBeLessThanOrEqual(listMembershipAction.limits.maxRows);
+      const outcomes = await listMembershipAction.perform(rows, { ...ctxFor({ list: list.id }), client: c });
+
+      expect(outcomes.filter((o) => o.status !== "succeeded")).toEqual([]);
+      expect(members(list.id).size).toBe(3000);
+      expect(calls.get("get_profiles")).toBe(30);
+      expect(calls.get("add_profiles_to_list")).toBe(3);
+      // The first 1,000 ids went to the list before the last lookups were answered...
+      expect(timeline.indexOf("start add")).toBeGreaterThan(-1);
+      expect(timeline.indexOf("start add")).toBeLessThan(timeline.lastIndexOf("end lookup"));
+      // ...and lookups did not wait for one another.
+      expect(mostLookups).toBeGreaterThan(1);
+    } finally {
+      await inner.close();
+    }
   });
 
   it("rejects identifiers without a profile when create_missing_profiles is false", async () => {

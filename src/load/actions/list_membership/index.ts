@@ -18,6 +18,11 @@
  * profile bulk import job (waited for, its import errors read) unless `create_missing_profiles`
  * is false. Adding to a list does not change consent; removing does not unsubscribe.
  *
+ * The lookups (10 requests per 1,000 rows at get_profiles' 75/s and 750/min) bound the action,
+ * not the adds (1 request per 1,000 rows at 10/s and 150/min). So a batch is 10,000 rows, its
+ * lookups run a few at a time, and the ids found are added 1,000 a call while later lookups still
+ * run; rows are reported only once their add call has answered.
+ *
  * `list_name` creates the list on the first run when no list has that exact name, and keeps its
  * id in the sync's memory so later runs reuse it (creating lists is capped at 150 a day).
  */
@@ -42,6 +47,7 @@ import {
   choice,
   countrySchema,
   identifierOf,
+  LOOKUP_VALUES_PER_FILTER,
   locateUnder,
   lookupProfileIds,
   matchKey,
@@ -58,6 +64,17 @@ const MODES = ["add", "mirror"] as const;
 
 /** Klaviyo: at most 1,000 profile ids per add/remove call. */
 export const LIST_MEMBERS_PER_CALL = 1000;
+/**
+ * Rows per `perform` call: ten add calls' worth, so that one call's lookups and adds overlap (the
+ * lookups, 10 requests per 1,000 rows at 750 a minute, are what bound the action).
+ */
+const ROWS_PER_BATCH = 10 * LIST_MEMBERS_PER_CALL;
+/**
+ * get_profiles lookups in flight at once (75/s burst, 750/min): one after another, each waiting
+ * for the previous answer, they cannot use the burst. The client's rate budget keeps them within
+ * the limits.
+ */
+const LOOKUP_CONCURRENCY = 4;
 /** Klaviyo: at most 10,000 profiles and 5 MB per bulk import job (kept under 4.5 MB here). */
 const IMPORT_MAX_PROFILES = 10_000;
 const IMPORT_MAX_BYTES = 4.5 * 1024 * 1024;
@@ -357,6 +374,54 @@ async function changeMembers(
   return again.refused;
 }
 
+/**
+ * Runs tasks with at most `limit` at once, first come first started. Once `stop` is aborted, the
+ * tasks not started yet reject with its reason instead of running.
+ */
+function pool(limit: number, stop: AbortSignal) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const next = () => {
+    while (active < limit && queue.length > 0) {
+      active++;
+      (queue.shift() as () => void)();
+    }
+  };
+  return <T>(task: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push(() => {
+        const run = stop.aborted ? Promise.reject(stop.reason) : (async () => task())();
+        run.then(resolve, reject).finally(() => {
+          active--;
+          next();
+        });
+      });
+      next();
+    });
+}
+
+/**
+ * Starts the lookups of `values` (100 a filter, every page followed), at most
+ * LOOKUP_CONCURRENCY at once; one promise per 100 values, in order.
+ */
+function startLookups(
+  ctx: ActionContext,
+  field: ListMembershipOptions["identify_by"],
+  values: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, string>>[] {
+  const run = pool(LOOKUP_CONCURRENCY, signal);
+  const parts = chunk([...values], LOOKUP_VALUES_PER_FILTER).map((part) =>
+    run(() => lookupProfileIds(ctx.client, field, part, { signal })),
+  );
+  for (const p of parts) p.catch(() => {}); // awaited (or settled) by the caller
+  return parts;
+}
+
+/** A signal that aborts with `ctx.signal` or with `own`. */
+const linked = (ctx: ActionContext, own: AbortController): AbortSignal =>
+  ctx.signal ? AbortSignal.any([ctx.signal, own.signal]) : own.signal;
+
 async function perform(rows: LoadRow[], ctx: ActionContext): Promise<RowOutcome[]> {
   const o = optionsOf(ctx);
   const field = o.identify_by;
@@ -375,40 +440,86 @@ async function perform(rows: LoadRow[], ctx: ActionContext): Promise<RowOutcome[
   }
   if (rowsByValue.size === 0) return outcomes;
 
-  const lookupOptions = ctx.signal ? { signal: ctx.signal } : {};
-  const ids = await lookupProfileIds(ctx.client, field, rowsByValue.keys(), lookupOptions);
-  const missing = [...rowsByValue.keys()].filter((v) => !ids.has(v));
+  // A pipeline: lookups run (several at once) while the ids found so far are added, 1,000 a call,
+  // one call at a time; the rows whose profile had to be created follow at the end.
+  const stop = new AbortController();
+  const signal = linked(ctx, stop);
+  const ids = new Map<string, string>();
   const failed = new Map<string, string>();
-  if (missing.length > 0) {
-    if (field === "id") {
-      for (const v of missing) failed.set(v, "no profile with this id");
-    } else if (!o.create_missing_profiles) {
-      for (const v of missing)
-        failed.set(v, `no profile with this ${field} (create_missing_profiles is false)`);
-    } else {
-      const importFailed = await importProfiles(ctx, rowsByValue, missing);
-      const created = await lookupProfileIds(
-        ctx.client,
-        field,
-        missing.filter((v) => !importFailed.has(v)),
-        lookupOptions,
-      );
-      for (const v of missing) {
-        const id = created.get(v);
-        if (id !== undefined) ids.set(v, id);
-        else
+  /** Profile id → why Klaviyo refused to add it. */
+  const refused = new Map<string, string>();
+  let list: Promise<ListRef> | undefined;
+  const theList = () => {
+    list ??= listFor(ctx, o, true) as Promise<ListRef>;
+    return list;
+  };
+  let adds: Promise<void> = Promise.resolve();
+  let addFailure: { error: unknown } | undefined;
+  const queued = new Set<string>();
+  let pendingIds: string[] = [];
+  const add = (batch: string[]) => {
+    adds = adds.then(async () => {
+      for (const [id, why] of await changeMembers(ctx, await theList(), batch, "add")) refused.set(id, why);
+    });
+    adds.catch((error: unknown) => {
+      addFailure ??= { error };
+      stop.abort(error); // no more lookups: the batch fails
+    });
+  };
+  const found = (m: Map<string, string>) => {
+    for (const [v, id] of m) {
+      ids.set(v, id);
+      if (queued.has(id)) continue;
+      queued.add(id);
+      pendingIds.push(id);
+    }
+  };
+
+  const lookups = startLookups(ctx, field, [...rowsByValue.keys()], signal);
+  let created: Promise<Map<string, string>>[] = [];
+  try {
+    for (const part of lookups) {
+      found(await part);
+      while (pendingIds.length >= LIST_MEMBERS_PER_CALL) add(pendingIds.splice(0, LIST_MEMBERS_PER_CALL));
+    }
+    const missing = [...rowsByValue.keys()].filter((v) => !ids.has(v));
+    if (missing.length > 0) {
+      if (field === "id") {
+        for (const v of missing) failed.set(v, "no profile with this id");
+      } else if (!o.create_missing_profiles) {
+        for (const v of missing)
+          failed.set(v, `no profile with this ${field} (create_missing_profiles is false)`);
+      } else {
+        const importFailed = await importProfiles(ctx, rowsByValue, missing);
+        created = startLookups(
+          ctx,
+          field,
+          missing.filter((v) => !importFailed.has(v)),
+          signal,
+        );
+        const createdIds = new Map<string, string>();
+        for (const part of created) for (const [v, id] of await part) createdIds.set(v, id);
+        found(createdIds);
+        for (const v of missing) {
+          if (createdIds.has(v)) continue;
           failed.set(
             v,
             importFailed.get(v) ??
               `the profile import job finished without creating a profile for this ${field}`,
           );
+        }
       }
     }
+    while (pendingIds.length > 0) add(pendingIds.splice(0, LIST_MEMBERS_PER_CALL));
+    pendingIds = [];
+    await adds;
+    await theList(); // found or created even when no row could be added
+  } catch (err) {
+    stop.abort(err);
+    await Promise.allSettled([...lookups, ...created, adds]);
+    throw addFailure ? addFailure.error : err;
   }
 
-  const toAdd = [...new Set(ids.values())];
-  const list = (await listFor(ctx, o, true)) as ListRef;
-  const refused = toAdd.length > 0 ? await changeMembers(ctx, list, toAdd, "add") : new Map<string, string>();
   for (const [value, group] of rowsByValue) {
     const id = ids.get(value);
     const why = id === undefined ? failed.get(value) : refused.get(id);
@@ -459,12 +570,16 @@ async function remove(rows: RemovedRow[], ctx: ActionContext): Promise<RowOutcom
     else lookup.set(k, [row]);
   }
   if (lookup.size > 0) {
-    const found = await lookupProfileIds(
-      ctx.client,
-      field,
-      lookup.keys(),
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const stop = new AbortController();
+    const parts = startLookups(ctx, field, [...lookup.keys()], linked(ctx, stop));
+    const found = new Map<string, string>();
+    try {
+      for (const part of parts) for (const [v, id] of await part) found.set(v, id);
+    } catch (err) {
+      stop.abort(err);
+      await Promise.allSettled(parts);
+      throw err;
+    }
     for (const [value, group] of lookup) {
       const id = found.get(value);
       for (const row of group) {
@@ -506,7 +621,9 @@ export const listMembershipAction: ActionDefinition = {
   modes: MODES,
   fields: FIELDS,
   parseOptions: (raw, mode) => options.parse(raw, mode),
-  limits: { maxRows: LIST_MEMBERS_PER_CALL },
+  // Batches are independent (adding a profile twice is harmless), so the engine may send the next
+  // batch's lookups while the previous batch's outcomes are recorded.
+  limits: { maxRows: ROWS_PER_BATCH, inFlight: 2 },
   validate,
   perform,
   remove,
