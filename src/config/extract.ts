@@ -232,6 +232,12 @@ export class Locator {
     const { line, col } = this.lines.linePos(offset);
     return `${this.file}:${line}:${col}`;
   }
+
+  /** Throws a ConfigError that starts with the file, line and column of `path` (or of its key). */
+  fail(path: Path, message: string, key = false): never {
+    const found = this.find(path);
+    throw new ConfigError(`${this.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,12 +499,7 @@ function build(
   },
 ): ExtractConfig {
   const { locator } = ctx;
-  const fail = (path: Path, message: string, key = false): never => {
-    const found = locator.find(path);
-    throw new ConfigError(
-      `${locator.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`,
-    );
-  };
+  const fail = (path: Path, message: string, key = false): never => locator.fail(path, message, key);
 
   const source = data.source ?? {};
   const apiKey = source.api_key ?? ctx.env.KLAVIYO_API_KEY;

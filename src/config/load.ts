@@ -775,12 +775,7 @@ function build(
   },
 ): LoadConfig {
   const { locator } = ctx;
-  const fail = (path: Path, message: string, key = false): never => {
-    const found = locator.find(path);
-    throw new ConfigError(
-      `${locator.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`,
-    );
-  };
+  const fail = (path: Path, message: string, key = false): never => locator.fail(path, message, key);
 
   const klaviyo = data.klaviyo ?? {};
   const apiKey = klaviyo.api_key ?? ctx.env.KLAVIYO_API_KEY;

@@ -61,7 +61,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const global = cmd.optsWithGlobals() as { rateLimits?: string; verbose?: boolean };
       const modeText = opts.rateLimits ?? global.rateLimits ?? "10x";
       const limits = parseRateLimitMode(modeText);
-      if (!limits || !limits.enabled) {
+      if (!limits?.enabled) {
         throw new ConfigError(
           `--rate-limits for the demo must be "real" or a factor such as "10x"; got "${modeText}".`,
         );
