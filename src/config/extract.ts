@@ -298,9 +298,17 @@ export function interpolate(
 
 /** Reads and validates an extract config file. */
 export async function loadExtractConfig(path: string, options: ExtractConfigOptions): Promise<ExtractConfig> {
-  let text: string;
+  const text = await readConfigText(
+    path,
+    "Pass the path of an extract YAML file (see docs), or use --streams and --target instead of a file.",
+  );
+  return parseExtractConfig(text, { ...options, file: path });
+}
+
+/** A config file's text; a missing or unreadable file is a ConfigError that says why and `hint`. */
+export async function readConfigText(path: string, hint: string): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
@@ -309,11 +317,8 @@ export async function loadExtractConfig(path: string, options: ExtractConfigOpti
         : code === "EISDIR"
           ? "is a directory"
           : `cannot be read (${code ?? "error"})`;
-    throw new ConfigError(
-      `The config file ${path} ${why}. Pass the path of an extract YAML file (see docs), or use --streams and --target instead of a file.`,
-    );
+    throw new ConfigError(`The config file ${path} ${why}. ${hint}`);
   }
-  return parseExtractConfig(text, { ...options, file: path });
 }
 
 export interface Located {

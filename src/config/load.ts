@@ -26,7 +26,6 @@
  * ConfigError starting with `file:line:column:` (the YAML helpers are shared with the extract
  * config), with a suggestion when a name looks mistyped.
  */
-import { readFile } from "node:fs/promises";
 import { isScalar, LineCounter, parseDocument, type Scalar } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../client/errors.js";
@@ -47,6 +46,7 @@ import {
   Locator,
   located,
   type Path,
+  readConfigText,
   SECRET_KEY_RE,
 } from "./extract.js";
 import { closest, didYouMean, listQuoted } from "./suggest.js";
@@ -407,19 +407,7 @@ function stateLocation(
 // Loading
 
 export async function loadLoadConfig(path: string, options: LoadConfigOptions): Promise<LoadConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "does not exist"
-        : code === "EISDIR"
-          ? "is a directory"
-          : `cannot be read (${code ?? "error"})`;
-    throw new ConfigError(`The config file ${path} ${why}. Pass the path of a load YAML file (see docs).`);
-  }
+  const text = await readConfigText(path, "Pass the path of a load YAML file (see docs).");
   return parseLoadConfig(text, { ...options, file: path });
 }
 
