@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors, request as undiciRequest } from "undici";
 import { NetworkError } from "./errors.js";
+import { jsonBodyText } from "./json-text.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 
 export interface HttpTransportOptions {
@@ -61,12 +62,14 @@ export function createHttpTransport(
         signal: req.signal,
         dispatcher: agent,
       });
-      const body = await res.body.text();
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) {
         if (v === undefined) continue;
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
       }
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      const type = headers["content-type"];
+      const body = !type || /json/i.test(type) ? jsonBodyText(bytes) : bytes.toString("utf8");
       return { status: res.statusCode, headers, body };
     } catch (err) {
       if (req.signal.aborted) throw req.signal.reason ?? err;

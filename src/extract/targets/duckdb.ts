@@ -1,7 +1,10 @@
 /**
  * DuckDB target (the embedded default).
  *
- * Merge batches (every page the runner reads) are appended through DuckDB's appender to a stage
+ * A merge batch (every page the runner reads) whose keys are all new is appended through DuckDB's
+ * appender straight into the stream's table, with the stream's state, in one transaction: the
+ * common case of a first run and of events, which never change. A batch that repeats a key the
+ * table holds goes the merge way instead. Merge batches are appended to a stage
  * table beside the stream's table (`_ks_stage_<table>`, same columns plus an arrival number), in
  * one transaction with the stream's state. The stage is merged into the table (`INSERT ... ON
  * CONFLICT DO UPDATE`, the latest arrival of a key winning) once it holds STAGE_FLUSH_ROWS rows,
@@ -87,6 +90,12 @@ export class DuckDBTarget implements Target {
     { columns: readonly Column[]; signature: string; primaryKey: readonly string[]; rows: number }
   >();
 
+  /**
+   * Column signatures of tables that merge batches may be appended to directly (see
+   * commitAppended), read once per table and forgotten whenever the table's columns may change.
+   */
+  private readonly appendable = new Map<string, string>();
+
   constructor(readonly path: string) {
     this.description = `duckdb:${path}`;
   }
@@ -156,6 +165,7 @@ export class DuckDBTarget implements Target {
   }
 
   async ensureTable(table: string, columns: readonly Column[], primaryKey: readonly string[]): Promise<void> {
+    this.appendable.delete(table);
     await this.lock.run(async () => {
       // A stage has the table's columns of its time: merge it and start a new one.
       await this.mergeStage(table);
@@ -187,13 +197,61 @@ export class DuckDBTarget implements Target {
         batch.rows.length > 0 &&
         !batch.markDeleted
       ) {
+        const appended = await this.commitAppended(batch);
+        if (appended === "appended") return;
         await this.commitStaged(batch);
+        // A page that repeats keys (a lookback, a re-read after a crash) is merged at once, so the
+        // pages after it can be appended again.
+        if (appended === "conflict") await this.mergeStage(batch.table, false);
         return;
       }
       // Deletion marks and end-of-stream states apply to the table with every staged row in it.
       await this.mergeStage(batch.table);
       await this.commitDirect(batch);
     });
+  }
+
+  /**
+   * A merge batch whose keys are all new, appended straight into its table with the state in one
+   * transaction: the cheapest write (no stage to merge later), taken when the table has exactly
+   * the batch's columns and nothing is staged for it (a staged row merged later would overwrite a
+   * newer appended one). A key the table already holds, or one the batch repeats, violates the
+   * primary key: the transaction is rolled back and the caller merges the batch instead.
+   */
+  private async commitAppended(
+    batch: Parameters<Target["commit"]>[0],
+  ): Promise<"appended" | "conflict" | "not-appendable"> {
+    if ((this.stages.get(batch.table)?.rows ?? 0) > 0) return "not-appendable";
+    const signature = batch.columns.map((col) => `${col.name} ${col.type}`).join(",");
+    let tableSignature = this.appendable.get(batch.table);
+    if (tableSignature === undefined) {
+      tableSignature = await this.tableSignature(batch.table);
+      this.appendable.set(batch.table, tableSignature);
+    }
+    if (tableSignature !== signature) return "not-appendable";
+    const c = this.c;
+    const cols = batch.columns;
+    await c.run("BEGIN TRANSACTION");
+    try {
+      await appendRows(await c.createAppender(batch.table), batch.rows, cols);
+      await c.run(`${stateSql(batch.state)};\nCOMMIT`);
+      return "appended";
+    } catch {
+      // Usually a key the table holds; whatever it was, the merge way reports a real error itself.
+      await c.run("ROLLBACK").catch(() => {});
+      return "conflict";
+    }
+  }
+
+  /** The table's columns as "name TYPE" in table order, in the batch's type names. */
+  private async tableSignature(table: string): Promise<string> {
+    const r = await this.c.runAndReadAll(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ${sqlString(table)} AND table_schema = 'main' ORDER BY ordinal_position`,
+    );
+    return r
+      .getRowObjects()
+      .map((row) => `${String(row.column_name)} ${columnTypeName(String(row.data_type))}`)
+      .join(",");
   }
 
   /** Appends a merge batch to the table's stage, with the state, in one transaction. */
@@ -203,17 +261,9 @@ export class DuckDBTarget implements Target {
     const cols = batch.columns;
     await c.run("BEGIN TRANSACTION");
     try {
-      const appender = await c.createAppender(stageName(batch.table));
-      try {
-        for (const row of batch.rows) {
-          for (const col of cols) appendValue(appender, row[col.name], col.type);
-          appender.appendBigInt(BigInt(++this.stageSeq));
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+      await appendRows(await c.createAppender(stageName(batch.table)), batch.rows, cols, () =>
+        BigInt(++this.stageSeq),
+      );
       await c.run(`${stateSql(batch.state)};\nCOMMIT`);
     } catch (err) {
       await c.run("ROLLBACK").catch(() => {});
@@ -403,6 +453,8 @@ export class DuckDBTarget implements Target {
   }
 
   async swap(table: string, staging: string, state: StreamState): Promise<void> {
+    this.appendable.delete(table);
+    this.appendable.delete(staging);
     await this.lock.run(async () => {
       await this.mergeStage(staging);
       await this.mergeStage(table);
@@ -421,6 +473,7 @@ export class DuckDBTarget implements Target {
   }
 
   async dropTable(table: string): Promise<void> {
+    this.appendable.delete(table);
     await this.lock.run(async () => {
       this.stages.delete(table);
       await this.c.run(
@@ -487,8 +540,57 @@ function stageName(table: string): string {
   return `${STAGE_PREFIX}${table}`;
 }
 
+/**
+ * Appends rows (and, with `extra`, one more value a row) and flushes them into the appender's
+ * table, within the caller's transaction. On a failure the appender's rows are cleared before it
+ * is closed: closing an appender that still holds rows flushes them again, and one that fails
+ * there stays alive and aborts whatever transaction is open when it is finally freed.
+ */
+async function appendRows(
+  appender: DuckDBAppender,
+  rows: readonly Row[],
+  cols: readonly Column[],
+  extra?: () => bigint,
+): Promise<void> {
+  try {
+    const dates = new DateText();
+    for (const row of rows) {
+      for (const col of cols) appendValue(appender, row[col.name], col.type, dates);
+      if (extra) appender.appendBigInt(extra());
+      appender.endRow();
+    }
+    appender.flushSync();
+  } catch (err) {
+    appender.clear();
+    throw err;
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/**
+ * ISO text of Dates, remembering the last one: every row of a page carries the same
+ * `_extracted_at` Date, formatted once instead of once a row.
+ */
+class DateText {
+  private last: Date | undefined;
+  private text = "";
+  of(d: Date): string {
+    if (d !== this.last) {
+      this.last = d;
+      this.text = d.toISOString();
+    }
+    return this.text;
+  }
+}
+
+/** The name a batch column type has in DuckDB's information_schema. */
+function columnTypeName(dataType: string): string {
+  return dataType === "TIMESTAMP WITH TIME ZONE" ? "TIMESTAMPTZ" : dataType;
+}
+
 /** One value into a typed column; DuckDB's appender casts text to timestamps and dates itself. */
-function appendValue(appender: DuckDBAppender, value: unknown, type: ColumnType): void {
+function appendValue(appender: DuckDBAppender, value: unknown, type: ColumnType, dates: DateText): void {
   if (value === null || value === undefined) {
     appender.appendNull();
     return;
@@ -508,7 +610,7 @@ function appendValue(appender: DuckDBAppender, value: unknown, type: ColumnType)
     case "TIMESTAMPTZ": {
       const d = value instanceof Date ? value : new Date(String(value));
       if (Number.isNaN(d.getTime())) appender.appendNull();
-      else appender.appendVarchar(d.toISOString());
+      else appender.appendVarchar(dates.of(d));
       return;
     }
   }

@@ -21,7 +21,8 @@ describe("duckdb target: staged pages", () => {
       const path = join(dir, "t.duckdb");
       const first = new DuckDBTarget(path);
       await first.open();
-      await first.ensureTable("ev", COLUMNS, ["id"]);
+      // A column the batches do not write: pages go to the stage (they cannot be appended as they are).
+      await first.ensureTable("ev", [...COLUMNS, { name: "note", type: "VARCHAR" }], ["id"]);
       const base = { table: "ev", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
       await first.commit({ ...base, rows: [row("a", 1), row("b", 2)], state: state("ev", "1") });
       await first.commit({ ...base, rows: [row("b", 3), row("c", 4)], state: state("ev", "2") });
@@ -48,6 +49,58 @@ describe("duckdb target: staged pages", () => {
         await second.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("duckdb target: pages appended straight into their table", () => {
+  const base = { table: "ev", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
+
+  it("appends pages of new keys without a stage, and merges a page that repeats keys", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-append-"));
+    const target = new DuckDBTarget(join(dir, "t.duckdb"));
+    try {
+      await target.open();
+      await target.ensureTable("ev", COLUMNS, ["id"]);
+      const stageRows = async () =>
+        Number(
+          (
+            await target.query(
+              "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = '_ks_stage_ev'",
+            )
+          )[0]?.n,
+        );
+      await target.commit({ ...base, rows: [row("a", 1), row("b", 2)], state: state("ev", "1") });
+      await target.commit({ ...base, rows: [row("c", 3)], state: state("ev", "2") });
+      expect(await stageRows()).toBe(0); // no stage was needed
+      // b is held by the table already, and d repeats within the page: merged, the last d wins.
+      await target.commit({
+        ...base,
+        rows: [row("b", 20), row("d", 4), row("d", 40)],
+        state: state("ev", "3"),
+      });
+      // The next page of new keys is appended again, after the merged one.
+      await target.commit({ ...base, rows: [row("e", 5)], state: state("ev", "4") });
+      expect((await target.readRows("ev")).map((r) => [r.id, r.n])).toEqual([
+        ["a", 1],
+        ["b", 20],
+        ["c", 3],
+        ["d", 40],
+        ["e", 5],
+      ]);
+      expect((await target.readState("ev"))?.cursor).toBe("4");
+      // A failed append left no appender behind to abort later transactions.
+      for (let i = 0; i < 20; i++)
+        await target.commit({
+          ...base,
+          rows: [row("a", 100 + i), row(`n${i}`, i)],
+          state: state("ev", `r${i}`),
+        });
+      expect(await target.count("ev")).toBe(25);
+      expect((await target.readState("ev"))?.cursor).toBe("r19");
+    } finally {
+      await target.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
