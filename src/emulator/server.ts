@@ -40,6 +40,12 @@ export interface EmulatorOptions {
   faults?: FaultConfig;
   /** Added latency per response, ms. */
   latencyMs?: number;
+  /**
+   * Memory for cached renderings of profiles and of seeded events, MB each (default 512): pages
+   * whose records are cached are written from memory. Benchmarks raise it so that the emulator,
+   * standing in for Klaviyo's servers, leaves the machine's cores to the client being measured.
+   */
+  renderCacheMb?: number;
   clock?: Clock;
   /** OAuth clients the emulated `/oauth/token` accepts. */
   oauthClients?: Array<{ clientId: string; clientSecret: string; redirectUris?: string[] }>;
@@ -165,6 +171,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = options.clock ?? systemClock;
   const seedNumber = options.seedNumber ?? 1;
   const store = new EmulatorStore(seedNumber, clock);
+  if (options.renderCacheMb !== undefined) {
+    store.profiles.renderCacheLimit = options.renderCacheMb * 1024 * 1024;
+    store.events.renderCacheLimit = options.renderCacheMb * 1024 * 1024;
+  }
   if (options.seed && options.seed !== "none")
     seedStore(store, options.seed === "demo" ? { preset: "demo" } : options.seed);
   ensureAccount(store);

@@ -31,6 +31,7 @@ export interface EmulatorCliOptions {
   faultRate?: string;
   faults?: string;
   latency?: string;
+  renderCacheMb?: string;
 }
 
 /** Turns CLI flags into emulator options (exported for tests). */
@@ -82,6 +83,7 @@ export function emulatorOptionsFromCli(opts: EmulatorCliOptions): EmulatorOption
     faults.rate = rate;
   }
   const latency = intOption("latency", opts.latency);
+  const renderCacheMb = intOption("render-cache-mb", opts.renderCacheMb, 0);
   const seedNumber = intOption("seed-number", opts.seedNumber);
   return {
     host: opts.host,
@@ -92,6 +94,7 @@ export function emulatorOptionsFromCli(opts: EmulatorCliOptions): EmulatorOption
     rateLimits,
     faults,
     ...(latency ? { latencyMs: latency } : {}),
+    ...(renderCacheMb !== undefined ? { renderCacheMb } : {}),
   };
 }
 
@@ -118,6 +121,10 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     )
     .option("--faults <file>", "JSON fault config with a deterministic plan (see docs/emulator.md)")
     .option("--latency <ms>", "added latency per response")
+    .option(
+      "--render-cache-mb <n>",
+      "memory for cached renderings of profiles and of seeded events, MB each (default 512)",
+    )
     .addHelpText(
       "after",
       `

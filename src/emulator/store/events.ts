@@ -68,11 +68,46 @@ export class EventStore {
     return (this.seeded?.count ?? 0) + this.added.length;
   }
 
+  /**
+   * The default JSON rendering of seeded events (which never change) as UTF-8 bytes, by seeded
+   * index, for one origin at a time: a page of a million-event extract is then written from
+   * memory instead of being rendered again. Bytes held are bounded by `renderCacheLimit`.
+   */
+  private rendered: Array<Buffer | undefined> = [];
+  private renderedOrigin = "";
+  renderCacheBytes = 0;
+  renderCacheLimit = 512 * 1024 * 1024;
+
   setSeeded(seeded: SeededEvents | undefined): void {
     this.seeded = seeded;
+    this.dropRendered();
+  }
+
+  private dropRendered(): void {
+    this.rendered = [];
+    this.renderCacheBytes = 0;
+  }
+
+  /** The default rendering of `e` for `origin`: cached for seeded events while the limit allows. */
+  renderedJson(e: EventRecord, origin: string, render: (e: EventRecord) => string): Buffer {
+    const i = this.seeded ? seededIndex(e.id, this.seeded.count) : undefined;
+    if (i === undefined) return Buffer.from(render(e));
+    if (origin !== this.renderedOrigin) {
+      this.dropRendered();
+      this.renderedOrigin = origin;
+    }
+    const hit = this.rendered[i];
+    if (hit) return hit;
+    const bytes = Buffer.from(render(e));
+    if (this.renderCacheBytes + bytes.length <= this.renderCacheLimit) {
+      this.rendered[i] = bytes;
+      this.renderCacheBytes += bytes.length;
+    }
+    return bytes;
   }
 
   clear(): void {
+    this.dropRendered();
     this.seeded = undefined;
     this.added = [];
     this.addedById.clear();

@@ -511,4 +511,31 @@ describe("GET /api/events written as text", () => {
     };
     expect(second.data.map((e) => e.id)).toEqual(secondFull.data.map((e) => e.id));
   });
+
+  it("serves seeded events from a bounded cache of their text, the same as rendered anew", async () => {
+    emu = await startTestEmulator({ seed: "demo" });
+    const c = emu.client();
+    const q = "page[size]=200&sort=datetime";
+    const events = emu.store.events;
+    expect(events.renderCacheBytes).toBe(0);
+    const cold = (await c.request("GET", `/api/events?${q}`)) as { data: unknown[] };
+    const cached = events.renderCacheBytes;
+    expect(cached).toBeGreaterThan(0);
+    const warm = (await c.request("GET", `/api/events?${q}`)) as { data: unknown[] };
+    expect(events.renderCacheBytes).toBe(cached); // read from the cache, nothing added
+    expect(warm).toEqual(cold);
+    const full = (await c.request(
+      "GET",
+      `/api/events?${q}&fields[event]=timestamp,event_properties,datetime,uuid`,
+    )) as { data: unknown[] };
+    expect(warm.data).toEqual(full.data);
+    // A limit keeps the cache bounded; pages past it are rendered anew, still the same.
+    await emu.close();
+    emu = await startTestEmulator({ seed: "demo", renderCacheMb: 0 });
+    const small = emu.client();
+    const again = (await small.request("GET", `/api/events?${q}`)) as { data: unknown[] };
+    expect(emu.store.events.renderCacheBytes).toBe(0);
+    const portless = (v: unknown) => JSON.stringify(v).replace(/127\.0\.0\.1:\d+/g, "host");
+    expect(portless(again.data)).toBe(portless(cold.data));
+  });
 });
