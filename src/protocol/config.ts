@@ -233,6 +233,17 @@ const destinationShape = {
       default: 30,
       order: 6,
     }),
+  max_reject_rate: z
+    .number({ error: "a fraction from 0 to 1, e.g. 0.05" })
+    .min(0, { error: "a fraction from 0 to 1, e.g. 0.05" })
+    .max(1, { error: "a fraction from 0 to 1, e.g. 0.05" })
+    .optional()
+    .meta({
+      title: "Maximum reject rate",
+      description:
+        "Stop (without passing on later state) when more than this fraction of the records of one send is invalid or rejected. Default: no limit.",
+      order: 7,
+    }),
 };
 
 export const destinationConfigSchema = z.strictObject(destinationShape, {
@@ -300,6 +311,7 @@ export interface DestinationConfig {
   statePath: string;
   batchSize: number;
   flushIntervalMs: number;
+  maxRejectRate?: number;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -573,5 +585,6 @@ export function parseDestinationConfig(
     statePath: data.state ?? DEFAULT_STATE_PATH,
     batchSize: data.batch_size ?? 10_000,
     flushIntervalMs: Math.round((data.flush_interval_seconds ?? 30) * 1000),
+    ...(data.max_reject_rate === undefined ? {} : { maxRejectRate: data.max_reject_rate }),
   };
 }

@@ -16,6 +16,8 @@ import {
 export type FailureType = "config_error" | "transient_error" | "system_error";
 
 export function failureType(err: unknown): FailureType {
+  // Klaviyo took none of a send (an outage past the retries, most often): worth another attempt.
+  if (err instanceof Error && err.name === "DeliveryError") return "transient_error";
   if (err instanceof ConfigError || err instanceof AuthenticationError || err instanceof PermissionError)
     return "config_error";
   if (err instanceof NetworkError || err instanceof ServerError || err instanceof RateLimitError)

@@ -12,7 +12,11 @@
  * source resumes from the last state passed on and nothing it covers is lost.
  *
  * Invalid and rejected rows count as done (their outcome is recorded and reported, as a load
- * reports them); they are logged with their reason, and counted per stream.
+ * reports them); they are logged with their reason, and counted per stream. Two exceptions stop
+ * the command instead, so that no state moves past records Klaviyo never took: a send of which
+ * Klaviyo took nothing and refused something (a revoked key, an outage past the retries: the
+ * actions report those as rejected rows), and, with `maxRejectRate`, a send whose invalid and
+ * rejected rows exceed that fraction.
  */
 import { createHash } from "node:crypto";
 import type { KlaviyoClient } from "../client/index.js";
@@ -42,6 +46,11 @@ export interface StreamTotals {
   rejected: number;
 }
 
+/** Klaviyo did not take a send: the records are not confirmed, and no state after them may be passed on. */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+}
+
 export interface ProtocolLoaderOptions {
   client: KlaviyoClient;
   state: LoadStateStore;
@@ -55,6 +64,8 @@ export interface ProtocolLoaderOptions {
   now?: () => number;
   /** Rows logged one by one per stream and send (the rest are counted). */
   maxRejectLines?: number;
+  /** Stop when (invalid + rejected) / records sent in one send exceeds this fraction. */
+  maxRejectRate?: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -229,6 +240,7 @@ export class ProtocolLoader {
     const max = this.opts.maxRejectLines ?? 20;
     let logged = 0;
     let unlogged = 0;
+    let firstRejection: string | undefined;
     const result = await runSync({
       client: this.opts.client,
       sync,
@@ -240,7 +252,9 @@ export class ProtocolLoader {
         async close() {},
       }),
       ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+      ...(this.opts.maxRejectRate === undefined ? {} : { maxRejectRate: this.opts.maxRejectRate }),
       onReject: (r) => {
+        if (r.status === "rejected") firstRejection ??= r.reason;
         if (logged >= max) {
           unlogged++;
           return;
@@ -259,6 +273,12 @@ export class ProtocolLoader {
     totals.invalid += s.invalid;
     totals.rejected += s.rejected;
     if (unlogged > 0) this.opts.log("warn", `${stream.key}: ${unlogged} more invalid or rejected records not shown`);
+    if (s.rejected > 0 && s.succeeded === 0)
+      throw new DeliveryError(
+        `${stream.key}: Klaviyo took none of the ${s.added + s.changed} records sent and refused ${s.rejected} (first reason: ${firstRejection}); stopping without passing on any later state, so the source sends them again.`,
+      );
+    if (s.status === "failed")
+      throw new DeliveryError(`${stream.key}: ${s.error ?? "the send failed"}; stopping without passing on any later state.`);
     this.opts.log(
       "info",
       `${stream.key}: ${rows.length} records → ${config.action.name} (${config.mode}): ${s.succeeded} succeeded, ${s.unchanged} unchanged, ${s.invalid} invalid, ${s.rejected} rejected (${(s.durationMs / 1000).toFixed(1)} s)`,

@@ -119,6 +119,7 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
     syncPrefix: "airbyte",
     batchSize: opts.config.batchSize,
     flushIntervalMs: opts.config.flushIntervalMs,
+    ...(opts.config.maxRejectRate === undefined ? {} : { maxRejectRate: opts.config.maxRejectRate }),
     log: (level, message) => void sink.write(logMessage(level === "warn" ? "WARN" : "INFO", message)),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });

@@ -51,6 +51,7 @@ export async function singerTarget(opts: SingerTargetOptions): Promise<void> {
     syncPrefix: "singer",
     batchSize: config.batchSize,
     flushIntervalMs: config.flushIntervalMs,
+    ...(config.maxRejectRate === undefined ? {} : { maxRejectRate: config.maxRejectRate }),
     log: (level, message) => opts.log(`[${level}] ${message}`),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
