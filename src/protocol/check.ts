@@ -16,10 +16,14 @@ export async function checkConnection(
       data?: Array<{ id: string; attributes?: { contact_information?: { organization_name?: string } } }>;
     };
     const account = body.data?.[0];
-    if (!account) return { ok: false, message: "The key was accepted, but GET /api/accounts returned no account." };
+    if (!account)
+      return { ok: false, message: "The key was accepted, but GET /api/accounts returned no account." };
     if (side === "source") await client.request("GET", "/api/profiles", { query: { "page[size]": 1 } });
     const name = account.attributes?.contact_information?.organization_name ?? account.id;
-    return { ok: true, message: `Connected to Klaviyo account "${name}" (${account.id}) at ${client.baseUrl}.` };
+    return {
+      ok: true,
+      message: `Connected to Klaviyo account "${name}" (${account.id}) at ${client.baseUrl}.`,
+    };
   } catch (err) {
     const hint =
       err instanceof AuthenticationError

@@ -28,16 +28,13 @@ import { registerSecret } from "../util/redact.js";
 // Schemas
 
 const klaviyoShape = {
-  api_key: z
-    .string({ error: EXPECTED.apiKey })
-    .min(1, { error: EXPECTED.apiKey })
-    .meta({
-      title: "Private API key",
-      description:
-        "A Klaviyo private API key (pk_...). Read scopes for a source; write scopes of the actions used for a destination.",
-      airbyte_secret: true,
-      order: 0,
-    }),
+  api_key: z.string({ error: EXPECTED.apiKey }).min(1, { error: EXPECTED.apiKey }).meta({
+    title: "Private API key",
+    description:
+      "A Klaviyo private API key (pk_...). Read scopes for a source; write scopes of the actions used for a destination.",
+    airbyte_secret: true,
+    order: 0,
+  }),
   base_url: z
     .string({ error: EXPECTED.baseUrl })
     .refine(isHttpUrl, { error: EXPECTED.baseUrl })
@@ -75,7 +72,8 @@ const lookback = z
   .refine((s) => durationMs(s) !== undefined, { error: EXPECTED.duration })
   .meta({
     title: "Lookback",
-    description: "Re-read this far behind the saved cursor (late events); default 1h for events, 0 otherwise.",
+    description:
+      "Re-read this far behind the saved cursor (late events); default 1h for events, 0 otherwise.",
     examples: ["1h", "30m"],
   });
 
@@ -84,10 +82,13 @@ const sourceStreamShape = {
   lookback: lookback.optional(),
   options: z
     .array(z.string({ error: "a stream option name" }), {
-      error: "a list of stream option names, e.g. [\"predictive_analytics\"]",
+      error: 'a list of stream option names, e.g. ["predictive_analytics"]',
     })
     .optional()
-    .meta({ title: "Options", description: "Opt-in extras of the stream, e.g. predictive_analytics for profiles." }),
+    .meta({
+      title: "Options",
+      description: "Opt-in extras of the stream, e.g. predictive_analytics for profiles.",
+    }),
 };
 
 const sourceShape = {
@@ -104,7 +105,12 @@ const sourceShape = {
     .min(1, { error: "a whole number of days from 1 to 366" })
     .max(366, { error: "a whole number of days from 1 to 366" })
     .optional()
-    .meta({ title: "Event window (days)", description: "Events are read in windows of this many days.", default: 7, order: 5 }),
+    .meta({
+      title: "Event window (days)",
+      description: "Events are read in windows of this many days.",
+      default: 7,
+      order: 5,
+    }),
   membership_full_pass_hours: z
     .number({ error: "a number of hours, 0 or more" })
     .min(0, { error: "a number of hours, 0 or more" })
@@ -122,7 +128,10 @@ const sourceShape = {
       z.strictObject(sourceStreamShape, {
         error: `a map of stream settings (${Object.keys(sourceStreamShape).join(", ")})`,
       }),
-      { error: 'a map of stream names to settings, e.g. { "profiles": { "options": ["predictive_analytics"] } }' },
+      {
+        error:
+          'a map of stream names to settings, e.g. { "profiles": { "options": ["predictive_analytics"] } }',
+      },
     )
     .optional()
     .meta({
@@ -141,9 +150,11 @@ const FIELD_NAME = "a Klaviyo field name such as email or properties.lifetime_va
 const ACTION_NAMES = ACTIONS.map((a) => a.name);
 
 const destinationStreamShape = {
-  action: z
-    .string({ error: `an action name (${ACTION_NAMES.join(", ")})` })
-    .meta({ title: "Action", description: "What the stream's records become in Klaviyo.", enum: ACTION_NAMES }),
+  action: z.string({ error: `an action name (${ACTION_NAMES.join(", ")})` }).meta({
+    title: "Action",
+    description: "What the stream's records become in Klaviyo.",
+    enum: ACTION_NAMES,
+  }),
   mode: z
     .string({ error: "a mode name such as upsert" })
     .optional()
@@ -158,13 +169,14 @@ const destinationStreamShape = {
       description:
         "Record fields that identify a record (dotted paths allowed). Default: the catalog's (or SCHEMA's key_properties); without any, a hash of the whole record.",
     }),
-  identify_by: z
-    .string({ error: "a Klaviyo field name such as email" })
-    .optional()
-    .meta({ title: "Identify by", description: "The Klaviyo field that identifies the profile (email, phone_number, ...)." }),
+  identify_by: z.string({ error: "a Klaviyo field name such as email" }).optional().meta({
+    title: "Identify by",
+    description: "The Klaviyo field that identifies the profile (email, phone_number, ...).",
+  }),
   mapping: z
     .record(z.string(), z.string({ error: FIELD_NAME }).trim().min(1, { error: FIELD_NAME }), {
-      error: 'a map of record fields to Klaviyo fields, e.g. { "email": "email", "ltv": "properties.lifetime_value" }',
+      error:
+        'a map of record fields to Klaviyo fields, e.g. { "email": "email", "ltv": "properties.lifetime_value" }',
     })
     .optional()
     .meta({
@@ -173,13 +185,18 @@ const destinationStreamShape = {
         'Record field (a dotted path reaches into objects) → Klaviyo field. "x": "properties.*" spreads the object x into properties.<key>. Default: every field of the action taken from the record field of the same name.',
     }),
   constants: z
-    .record(z.string(), z.unknown(), { error: 'a map of Klaviyo fields to values, e.g. { "properties.source": "airbyte" }' })
+    .record(z.string(), z.unknown(), {
+      error: 'a map of Klaviyo fields to values, e.g. { "properties.source": "airbyte" }',
+    })
     .optional()
     .meta({ title: "Constants", description: "Klaviyo fields set to the same value on every record." }),
   options: z
     .record(z.string(), z.unknown(), { error: 'a map of action options, e.g. { "list": "Xy12Ab" }' })
     .optional()
-    .meta({ title: "Action options", description: "The action's options (list, metric, nulls, default_country...)." }),
+    .meta({
+      title: "Action options",
+      description: "The action's options (list, metric, nulls, default_country...).",
+    }),
 };
 
 const destinationShape = {
@@ -218,7 +235,8 @@ const destinationShape = {
     .optional()
     .meta({
       title: "Batch size",
-      description: "Records held (across streams) before they are sent to Klaviyo, whatever the state messages.",
+      description:
+        "Records held (across streams) before they are sent to Klaviyo, whatever the state messages.",
       default: 10_000,
       order: 5,
     }),
@@ -338,7 +356,8 @@ function describe(value: unknown, secret: boolean): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (secret) return "a value (hidden)";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   return String(value);
@@ -379,7 +398,11 @@ function withApiKey(raw: unknown, env: Record<string, string | undefined>): unkn
   return raw;
 }
 
-function klaviyoSettings(data: { api_key: string; base_url?: string; rate_limits?: string }): KlaviyoSettings {
+function klaviyoSettings(data: {
+  api_key: string;
+  base_url?: string;
+  rate_limits?: string;
+}): KlaviyoSettings {
   registerSecret(data.api_key);
   return {
     apiKey: data.api_key,
@@ -452,7 +475,9 @@ export function parseSourceConfig(
     ...(data.start_date === undefined ? {} : { startDate: data.start_date }),
     ...(data.concurrency === undefined ? {} : { concurrency: data.concurrency }),
     ...(data.window_days === undefined ? {} : { windowDays: data.window_days }),
-    ...(data.membership_full_pass_hours === undefined ? {} : { fullPassHours: data.membership_full_pass_hours }),
+    ...(data.membership_full_pass_hours === undefined
+      ? {}
+      : { fullPassHours: data.membership_full_pass_hours }),
     streams,
   };
 }
@@ -513,7 +538,9 @@ export function destinationStream(
       mapped.add(field);
     }
     if (Object.keys(raw.mapping).length === 0)
-      problems.push(`${at}.mapping: map at least one record field, or leave mapping out to take the action's fields by name.`);
+      problems.push(
+        `${at}.mapping: map at least one record field, or leave mapping out to take the action's fields by name.`,
+      );
   }
   for (const field of Object.keys(raw.constants ?? {})) {
     if (!acceptsField(action.fields, field))
@@ -523,7 +550,9 @@ export function destinationStream(
   if (mapping) {
     for (const spec of action.fields) {
       if (spec.required && !spec.prefix && !mapped.has(spec.name))
-        problems.push(`${at}.mapping: action ${action.name} needs field ${spec.name}; map a record field to it.`);
+        problems.push(
+          `${at}.mapping: action ${action.name} needs field ${spec.name}; map a record field to it.`,
+        );
     }
   }
   let options: Record<string, unknown> = { ...(raw.options ?? {}) };

@@ -46,7 +46,11 @@ export class EmitTarget implements Target {
     return this.states;
   }
 
-  async ensureTable(_table: string, _columns: readonly Column[], _primaryKey: readonly string[]): Promise<void> {}
+  async ensureTable(
+    _table: string,
+    _columns: readonly Column[],
+    _primaryKey: readonly string[],
+  ): Promise<void> {}
 
   async commit(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     const stream = batch.state.stream;

@@ -4,14 +4,15 @@
  * through one ordered sink so that a stream's messages come out in the order they happened
  * (start, records, the state covering them, end) while several streams are read at once.
  */
+
+import { ConfigError } from "../client/errors.js";
 import type { KlaviyoClient } from "../client/index.js";
 import type { Logger } from "../client/types.js";
-import type { StreamSelection, StreamResult } from "../extract/runner-api.js";
+import { didYouMean } from "../config/suggest.js";
 import { runExtract } from "../extract/runner.js";
+import type { StreamResult, StreamSelection } from "../extract/runner-api.js";
 import { getStream, STREAM_NAMES } from "../extract/streams/index.js";
 import type { StreamDefinition, SyncMode } from "../extract/types.js";
-import { ConfigError } from "../client/errors.js";
-import { didYouMean } from "../config/suggest.js";
 import type { SourceConfig } from "./config.js";
 import type { EmitTarget } from "./emit-target.js";
 import type { LineSink, MessageKind } from "./io.js";
@@ -54,7 +55,12 @@ export function knownStream(name: string, where: string): StreamDefinition {
 }
 
 /** The runner's selection of one stream in `mode`, with the config's settings. */
-export function selectionFor(config: SourceConfig, def: StreamDefinition, mode: SyncMode, where: string): StreamSelection {
+export function selectionFor(
+  config: SourceConfig,
+  def: StreamDefinition,
+  mode: SyncMode,
+  where: string,
+): StreamSelection {
   if (!supportedModes(def).includes(mode))
     throw new ConfigError(
       `${where}: stream ${def.name} can only be read in full refresh (it has no cursor to read it incrementally).`,

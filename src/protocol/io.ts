@@ -8,7 +8,6 @@
  * the registered secrets only (the patterns would rewrite customer data or a page cursor that
  * merely looks like a key), so the API key appears in no line whatever the data holds.
  */
-import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { redact, redactSecrets } from "../util/redact.js";
@@ -38,17 +37,28 @@ export class JsonLineWriter implements LineSink {
     if (this.failed) throw this.failed;
     const json = JSON.stringify(message);
     const line = `${kind === "data" ? redactSecrets(json) : redact(json)}\n`;
-    if (!this.stream.write(line)) {
-      await Promise.race([
-        once(this.stream, "drain"),
-        once(this.stream, "error").then(([err]) => {
-          throw err as Error;
-        }),
-        once(this.stream, "close").then(() => {
-          throw new Error("the output was closed (the reading end of the pipe went away)");
-        }),
-      ]);
-    }
+    if (!this.stream.write(line)) await this.drained();
+  }
+
+  /** Waits for `drain`; fails if the stream errs or closes first. Listeners are removed either way. */
+  private drained(): Promise<void> {
+    const stream = this.stream;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: Error) => {
+        stream.off("drain", onDrain);
+        stream.off("error", onError);
+        stream.off("close", onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => finish();
+      const onError = (err: Error) => finish(err);
+      const onClose = () =>
+        finish(new Error("the output was closed (the reading end of the pipe went away)"));
+      stream.on("drain", onDrain);
+      stream.on("error", onError);
+      stream.on("close", onClose);
+    });
   }
 
   /** Resolves once everything written has been handed to the operating system. */

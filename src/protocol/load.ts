@@ -96,7 +96,10 @@ function canonical(value: unknown): string {
 }
 
 /** The Klaviyo fields a record maps to (field name → value); a field whose path the record lacks is left out. */
-export function mapRecord(record: Record<string, unknown>, config: DestinationStreamConfig): Record<string, unknown> {
+export function mapRecord(
+  record: Record<string, unknown>,
+  config: DestinationStreamConfig,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const { action } = config;
   const spread = (field: string, value: unknown, prefix: boolean) => {
@@ -226,7 +229,8 @@ export class ProtocolLoader {
   private async send(stream: LoadStream, rows: ModelRow[]): Promise<void> {
     const { config } = stream;
     const fields = new Set<string>();
-    for (const row of rows) for (const k of Object.keys(row)) if (k.startsWith(FIELD)) fields.add(k.slice(FIELD.length));
+    for (const row of rows)
+      for (const k of Object.keys(row)) if (k.startsWith(FIELD)) fields.add(k.slice(FIELD.length));
     const sync: SyncSpec = {
       name: `${this.opts.syncPrefix}.${stream.key}`,
       action: config.action,
@@ -272,13 +276,16 @@ export class ProtocolLoader {
     totals.unchanged += s.unchanged;
     totals.invalid += s.invalid;
     totals.rejected += s.rejected;
-    if (unlogged > 0) this.opts.log("warn", `${stream.key}: ${unlogged} more invalid or rejected records not shown`);
+    if (unlogged > 0)
+      this.opts.log("warn", `${stream.key}: ${unlogged} more invalid or rejected records not shown`);
     if (s.rejected > 0 && s.succeeded === 0)
       throw new DeliveryError(
         `${stream.key}: Klaviyo took none of the ${s.added + s.changed} records sent and refused ${s.rejected} (first reason: ${firstRejection}); stopping without passing on any later state, so the source sends them again.`,
       );
     if (s.status === "failed")
-      throw new DeliveryError(`${stream.key}: ${s.error ?? "the send failed"}; stopping without passing on any later state.`);
+      throw new DeliveryError(
+        `${stream.key}: ${s.error ?? "the send failed"}; stopping without passing on any later state.`,
+      );
     this.opts.log(
       "info",
       `${stream.key}: ${rows.length} records → ${config.action.name} (${config.mode}): ${s.succeeded} succeeded, ${s.unchanged} unchanged, ${s.invalid} invalid, ${s.rejected} rejected (${(s.durationMs / 1000).toFixed(1)} s)`,

@@ -70,7 +70,11 @@ export function actionJsonSchema(fields: readonly FieldSpec[]): Record<string, u
       : { ...fieldSchema(f.type), description: f.description };
     if (f.required && parts.length === 1) required.push(last);
   }
-  return { $schema: "http://json-schema.org/draft-07/schema#", ...root, ...(required.length ? { required } : {}) };
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    ...root,
+    ...(required.length ? { required } : {}),
+  };
 }
 
 function matchingKeys(action: ActionDefinition): string[][] {
@@ -107,6 +111,8 @@ export function operationAction(
   const modes = OPERATION_SYNC_MODES[objectName];
   if (!action || !modes) return undefined;
   const mode =
-    syncMode === undefined ? Object.keys(modes)[0] : Object.entries(modes).find(([, m]) => m === syncMode)?.[0];
+    syncMode === undefined
+      ? Object.keys(modes)[0]
+      : Object.entries(modes).find(([, m]) => m === syncMode)?.[0];
   return mode ? { action, mode } : undefined;
 }

@@ -46,7 +46,8 @@ export function streamSchema(def: StreamDefinition, columns: readonly Column[] =
 function jsonValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === "bigint")
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (typeof value === "number" && !Number.isFinite(value)) return null;
   return value;
 }

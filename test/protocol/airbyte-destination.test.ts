@@ -8,14 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LoadState, openLoadState } from "../../src/load/state/index.js";
 import { airbyteWrite, destinationDiscoverMessage } from "../../src/protocol/airbyte/destination.js";
 import { parseConfiguredCatalog } from "../../src/protocol/airbyte/messages.js";
 import { parseDestinationConfig } from "../../src/protocol/config.js";
 import { OrderedSink } from "../../src/protocol/extract.js";
 import type { LineSink } from "../../src/protocol/io.js";
-import { LoadState, openLoadState } from "../../src/load/state/index.js";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../helpers/emulator.js";
-import { airbyteProblems } from "./helpers.js";
+import { type AbMessage, airbyteProblems } from "./helpers.js";
 
 let emu: TestEmulator;
 let dir: string;
@@ -31,7 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Msg = Record<string, Record<string, unknown>> & { type: string };
+type Msg = AbMessage;
 
 const record = (stream: string, data: Record<string, unknown>) =>
   JSON.stringify({ type: "RECORD", record: { stream, data, emitted_at: Date.now() } });
@@ -128,7 +128,7 @@ describe("airbyte write", () => {
       (m) => {
         if (m.type !== "STATE") return;
         // At the moment a state is passed on, Klaviyo has every valid profile before it.
-        const count = (m.state?.stream as { stream_state: { cursor: number } }).stream_state.cursor;
+        const count = (m.state?.stream?.stream_state as { cursor: number } | undefined)?.cursor ?? 0;
         seenAtState.push(
           people
             .slice(0, Math.min(count, people.length))
@@ -139,11 +139,8 @@ describe("airbyte write", () => {
     );
     expect(airbyteProblems(messages)).toEqual([]);
     const states = messages.filter((m) => m.type === "STATE");
-    expect(states.map((m) => (m.state?.stream as { stream_state: unknown }).stream_state)).toEqual([
-      { cursor: 5 },
-      { cursor: 9 },
-    ]);
-    expect(states.map((m) => (m.state?.destinationStats as { recordCount: number }).recordCount)).toEqual([5, 4]);
+    expect(states.map((m) => m.state?.stream?.stream_state)).toEqual([{ cursor: 5 }, { cursor: 9 }]);
+    expect(states.map((m) => m.state?.destinationStats?.recordCount)).toEqual([5, 4]);
     expect(seenAtState).toEqual([[], []]);
     for (const p of people) {
       const got = emu.store.profiles.byEmailAddress(p.contact.email);
@@ -154,10 +151,17 @@ describe("airbyte write", () => {
     expect(emu.store.profiles.byEmailAddress("buyer2@example.com")?.first_name).toBe("Buyer2");
     // The invalid record: reported with its key and reason, never sent, and the state still passed on.
     // 9 succeeded: the 8 buyers, then buyer 1 again with its change.
-    const warnings = messages.filter((m) => m.type === "LOG" && m.log?.level === "WARN").map((m) => String(m.log?.message));
+    const warnings = messages
+      .filter((m) => m.type === "LOG" && m.log?.level === "WARN")
+      .map((m) => String(m.log?.message));
     expect(warnings.some((w) => /customers: record 99 invalid: .*email/i.test(w))).toBe(true);
-    const summary = messages.filter((m) => m.type === "LOG").map((m) => String(m.log?.message)).pop();
-    expect(summary).toMatch(/customers: 10 records received; 9 succeeded, 0 unchanged, 1 invalid, 0 rejected/);
+    const summary = messages
+      .filter((m) => m.type === "LOG")
+      .map((m) => String(m.log?.message))
+      .pop();
+    expect(summary).toMatch(
+      /customers: 10 records received; 9 succeeded, 0 unchanged, 1 invalid, 0 rejected/,
+    );
   });
 
   it("holds states while records accumulate (flush interval), then passes them all on in order", async () => {
@@ -179,14 +183,20 @@ describe("airbyte write", () => {
           const missing = Array.from({ length: 30 }, (_, i) => `member${i}@example.com`).filter(
             (e) => !emu.store.profiles.byEmailAddress(e),
           );
-          order.push(`state ${JSON.stringify((m.state?.stream as { stream_state: unknown }).stream_state)}: ${missing.length} missing`);
+          order.push(`state ${JSON.stringify(m.state?.stream?.stream_state)}: ${missing.length} missing`);
         }
       },
     );
     expect(airbyteProblems(messages)).toEqual([]);
     // One send at the end of the input covered all three states.
-    expect(order).toEqual(['state {"page":9}: 0 missing', 'state {"page":19}: 0 missing', 'state {"page":29}: 0 missing']);
-    const sends = messages.filter((m) => m.type === "LOG" && /records → profiles/.test(String(m.log?.message)));
+    expect(order).toEqual([
+      'state {"page":9}: 0 missing',
+      'state {"page":19}: 0 missing',
+      'state {"page":29}: 0 missing',
+    ]);
+    const sends = messages.filter(
+      (m) => m.type === "LOG" && /records → profiles/.test(String(m.log?.message)),
+    );
     expect(sends).toHaveLength(1);
   });
 
@@ -202,11 +212,31 @@ describe("airbyte write", () => {
         },
         flush_interval_seconds: 0,
       },
-      catalog([{ name: "orders", pk: [["order_no"]] }, { name: "people", object: "profiles" }]),
+      catalog([
+        { name: "orders", pk: [["order_no"]] },
+        { name: "people", object: "profiles" },
+      ]),
       [
-        record("orders", { order_no: "A1", buyer: "evbuyer@example.com", at: "2024-05-01T10:00:00Z", total: 12.5, details: { sku: "X" } }),
-        record("orders", { order_no: "A2", buyer: "evbuyer@example.com", at: "2024-05-02T10:00:00Z", total: 20, details: { sku: "Y" } }),
-        record("people", { email: "auto@example.com", first_name: "Auto", properties: { plan: "pro" }, unknown_field: 1 }),
+        record("orders", {
+          order_no: "A1",
+          buyer: "evbuyer@example.com",
+          at: "2024-05-01T10:00:00Z",
+          total: 12.5,
+          details: { sku: "X" },
+        }),
+        record("orders", {
+          order_no: "A2",
+          buyer: "evbuyer@example.com",
+          at: "2024-05-02T10:00:00Z",
+          total: 20,
+          details: { sku: "Y" },
+        }),
+        record("people", {
+          email: "auto@example.com",
+          first_name: "Auto",
+          properties: { plan: "pro" },
+          unknown_field: 1,
+        }),
         state("orders", { done: true }),
       ],
     );
@@ -225,9 +255,9 @@ describe("airbyte write", () => {
   it("refuses overwrite, records of streams not in the catalog, and passes no state on when Klaviyo takes nothing", async () => {
     const cfg = { streams: { s: { action: "profiles" } } };
     await expect(write(cfg, catalog([{ name: "s", mode: "overwrite" }]), [])).rejects.toThrow(/overwrite/);
-    await expect(write(cfg, catalog([{ name: "s" }]), [record("other", { email: "x@example.com" })])).rejects.toThrow(
-      /stream other, which the configured catalog does not have/,
-    );
+    await expect(
+      write(cfg, catalog([{ name: "s" }]), [record("other", { email: "x@example.com" })]),
+    ).rejects.toThrow(/stream other, which the configured catalog does not have/);
     await expect(write({}, catalog([{ name: "s" }]), [])).rejects.toThrow(/the config says nothing of it/);
     const badKey = "pk_revoked_0123456789abc";
     await expect(
@@ -248,7 +278,7 @@ describe("airbyte write", () => {
   it("destination discover: the operations with their schemas and matching keys", () => {
     const m = destinationDiscoverMessage();
     expect(airbyteProblems([m])).toEqual([]);
-    const ops = (m.destination_catalog as { operations: Array<Record<string, unknown>> }).operations;
+    const ops = (m as AbMessage).destination_catalog?.operations ?? [];
     const by = (name: string) => ops.filter((o) => o.object_name === name);
     expect(by("profiles").map((o) => o.sync_mode)).toEqual(["append_dedup", "update"]);
     expect(by("profiles")[0]?.matching_keys).toEqual([["email"], ["phone_number"], ["external_id"], ["id"]]);
@@ -264,12 +294,20 @@ describe("airbyte write", () => {
       parseDestinationConfig({ api_key: TEST_KEY, streams: { s: { action: "profile" } } }),
     ).toThrow(/unknown action "profile".*Did you mean "profiles"/);
     expect(() =>
-      parseDestinationConfig({ api_key: TEST_KEY, streams: { s: { action: "profiles", mapping: { a: "emial" } } } }),
+      parseDestinationConfig({
+        api_key: TEST_KEY,
+        streams: { s: { action: "profiles", mapping: { a: "emial" } } },
+      }),
     ).toThrow(/no field "emial".*Did you mean "email"/);
     expect(() =>
-      parseDestinationConfig({ api_key: TEST_KEY, streams: { s: { action: "list_membership", mode: "mirror" } } }),
+      parseDestinationConfig({
+        api_key: TEST_KEY,
+        streams: { s: { action: "list_membership", mode: "mirror" } },
+      }),
     ).toThrow(/mirror.*needs the whole model/);
     expect(() => parseDestinationConfig({ streams: {} })).toThrow(/api_key is required/);
-    expect(parseDestinationConfig({ streams: {} }, { env: { KLAVIYO_API_KEY: TEST_KEY } }).klaviyo.apiKey).toBe(TEST_KEY);
+    expect(
+      parseDestinationConfig({ streams: {} }, { env: { KLAVIYO_API_KEY: TEST_KEY } }).klaviyo.apiKey,
+    ).toBe(TEST_KEY);
   });
 });

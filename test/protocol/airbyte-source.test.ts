@@ -15,7 +15,7 @@ import { parseSourceConfig } from "../../src/protocol/config.js";
 import { OrderedSink } from "../../src/protocol/extract.js";
 import { MemorySink } from "../../src/protocol/io.js";
 import { startTestEmulator, TEST_KEY, type TestEmulator } from "../helpers/emulator.js";
-import { airbyteProblems } from "./helpers.js";
+import { type AbMessage, airbyteProblems, streamOf } from "./helpers.js";
 
 let emu: TestEmulator;
 let dir: string;
@@ -30,7 +30,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Msg = Record<string, Record<string, unknown>> & { type: string };
+type Msg = AbMessage;
 
 /** Runs the CLI in-process; returns its stdout lines as messages, its stderr, and the exit code. */
 async function cli(args: string[], env: Record<string, string> = {}) {
@@ -83,20 +83,24 @@ describe("airbyte spec, discover, check", () => {
     expect(code).toBe(0);
     expect(lines).toHaveLength(1);
     expect(airbyteProblems(messages)).toEqual([]);
-    const spec = messages[0]?.spec as { connectionSpecification: Record<string, Record<string, unknown>> };
-    const props = spec.connectionSpecification.properties as Record<string, Record<string, unknown>>;
+    const spec = messages[0]?.spec;
+    const props = spec?.connectionSpecification.properties as Record<string, Record<string, unknown>>;
     expect(props.api_key?.airbyte_secret).toBe(true);
-    expect(spec.connectionSpecification.required).toEqual(["api_key"]);
+    expect(spec?.connectionSpecification.required).toEqual(["api_key"]);
     expect(Object.keys(props)).toEqual(
       expect.arrayContaining(["base_url", "rate_limits", "start_date", "streams", "window_days"]),
     );
 
     const dest = await cli(["airbyte", "--destination", "spec"]);
     expect(airbyteProblems(dest.messages)).toEqual([]);
-    const dspec = dest.messages[0]?.spec as Record<string, unknown>;
-    expect(dspec.supported_destination_sync_modes).toEqual(["append", "append_dedup", "update", "soft_delete"]);
-    const dprops = (dspec.connectionSpecification as Record<string, Record<string, Record<string, unknown>>>)
-      .properties as Record<string, Record<string, unknown>>;
+    const dspec = dest.messages[0]?.spec;
+    expect(dspec?.supported_destination_sync_modes).toEqual([
+      "append",
+      "append_dedup",
+      "update",
+      "soft_delete",
+    ]);
+    const dprops = dspec?.connectionSpecification.properties as Record<string, Record<string, unknown>>;
     expect(dprops.api_key?.airbyte_secret).toBe(true);
     expect(Object.keys(dprops)).toEqual(expect.arrayContaining(["streams", "state", "batch_size"]));
     // The role can come from the environment (the destination image sets it).
@@ -108,7 +112,7 @@ describe("airbyte spec, discover, check", () => {
     const { code, messages } = await cli(["airbyte", "discover"]);
     expect(code).toBe(0);
     expect(airbyteProblems(messages)).toEqual([]);
-    const streams = (messages[0]?.catalog as { streams: Array<Record<string, unknown>> }).streams;
+    const streams = messages[0]?.catalog?.streams ?? [];
     expect(streams.map((s) => s.name)).toContain("profiles");
     expect(streams).toHaveLength(22);
     const profiles = streams.find((s) => s.name === "profiles");
@@ -127,18 +131,28 @@ describe("airbyte spec, discover, check", () => {
   });
 
   it("check: SUCCEEDED with a good key; FAILED (exit 0) for a rejected key and for a bad config, never echoing the key", async () => {
-    const good = await cli(["airbyte", "check", "--config", file("good.json", { api_key: TEST_KEY, base_url: emu.url })]);
+    const good = await cli([
+      "airbyte",
+      "check",
+      "--config",
+      file("good.json", { api_key: TEST_KEY, base_url: emu.url }),
+    ]);
     expect(airbyteProblems(good.messages)).toEqual([]);
     expect(good.messages[0]?.connectionStatus).toMatchObject({ status: "SUCCEEDED" });
     expect(good.code).toBe(0);
 
     const badKey = "pk_rejected_key_0123456789";
-    const bad = await cli(["airbyte", "check", "--config", file("bad.json", { api_key: badKey, base_url: emu.url })]);
+    const bad = await cli([
+      "airbyte",
+      "check",
+      "--config",
+      file("bad.json", { api_key: badKey, base_url: emu.url }),
+    ]);
     expect(airbyteProblems(bad.messages)).toEqual([]);
     expect(bad.code).toBe(0);
-    const status = bad.messages[0]?.connectionStatus as { status: string; message: string };
-    expect(status.status).toBe("FAILED");
-    expect(status.message).toMatch(/rejected/);
+    const status = bad.messages[0]?.connectionStatus;
+    expect(status?.status).toBe("FAILED");
+    expect(status?.message).toMatch(/rejected/);
     expect(bad.lines.join("\n")).not.toContain(badKey);
 
     const typo = await cli([
@@ -147,9 +161,9 @@ describe("airbyte spec, discover, check", () => {
       "--config",
       file("typo.json", { api_key: TEST_KEY, base_url: emu.url, start_dat: "2024-01-01" }),
     ]);
-    const typoStatus = typo.messages[0]?.connectionStatus as { status: string; message: string };
-    expect(typoStatus.status).toBe("FAILED");
-    expect(typoStatus.message).toMatch(/unknown key "start_dat".*Did you mean "start_date"/);
+    const typoStatus = typo.messages[0]?.connectionStatus;
+    expect(typoStatus?.status).toBe("FAILED");
+    expect(typoStatus?.message).toMatch(/unknown key "start_dat".*Did you mean "start_date"/);
   });
 });
 
@@ -165,7 +179,7 @@ describe("airbyte read", () => {
     expect(ok).toBe(true);
     expect(airbyteProblems(messages)).toEqual([]);
     const records = messages.filter((m) => m.type === "RECORD").map((m) => m.record);
-    const profileIds = records.filter((r) => r?.stream === "profiles").map((r) => (r?.data as { id: string }).id);
+    const profileIds = records.filter((r) => r?.stream === "profiles").map((r) => r?.data.id);
     expect(new Set(profileIds).size).toBe(emu.store.profiles.size);
     expect(profileIds).toHaveLength(emu.store.profiles.size);
     expect(records.filter((r) => r?.stream === "lists")).toHaveLength(emu.store.lists.size);
@@ -173,29 +187,19 @@ describe("airbyte read", () => {
     expect(new Set(records.map((r) => r?.stream))).toEqual(new Set(["profiles", "lists"]));
     for (const r of records) {
       expect(Number.isInteger(r?.emitted_at)).toBe(true);
-      expect(r?.emitted_at as number).toBeGreaterThanOrEqual(t0);
-      expect(r?.emitted_at as number).toBeLessThanOrEqual(Date.now());
+      expect(r?.emitted_at).toBeGreaterThanOrEqual(t0);
+      expect(r?.emitted_at).toBeLessThanOrEqual(Date.now());
     }
     // A record's values as the API has them: timestamps ISO 8601, objects kept whole.
     const sample = [...emu.store.profiles.values()][7];
-    const rec = records.find((r) => (r?.data as { id: string }).id === sample?.id)?.data as Record<string, unknown>;
+    const rec = records.find((r) => r?.data.id === sample?.id)?.data ?? {};
     expect(rec.email).toBe(sample?.email);
     expect(rec.properties).toEqual(sample?.properties);
     expect(Date.parse(String(rec.updated))).toBe(Math.floor((sample?.updated ?? 0) / 1000) * 1000);
 
     for (const stream of ["profiles", "lists"]) {
-      const mine = messages.filter(
-        (m) =>
-          (m.type === "RECORD" && m.record?.stream === stream) ||
-          (m.type === "STATE" &&
-            (m.state?.stream as { stream_descriptor: { name: string } }).stream_descriptor.name === stream) ||
-          (m.type === "TRACE" &&
-            (m.trace?.stream_status as { stream_descriptor: { name: string } } | undefined)?.stream_descriptor
-              .name === stream),
-      );
-      const statuses = mine
-        .filter((m) => m.type === "TRACE")
-        .map((m) => (m.trace?.stream_status as { status: string }).status);
+      const mine = messages.filter((m) => streamOf(m) === stream);
+      const statuses = mine.filter((m) => m.type === "TRACE").map((m) => m.trace?.stream_status?.status);
       expect(statuses).toEqual(["STARTED", "RUNNING", "COMPLETE"]);
       expect(mine[0]?.type).toBe("TRACE");
       expect(mine[mine.length - 1]?.type).toBe("TRACE");
@@ -204,13 +208,13 @@ describe("airbyte read", () => {
       for (const m of mine) {
         if (m.type === "RECORD") since++;
         if (m.type === "STATE") {
-          expect((m.state?.sourceStats as { recordCount: number }).recordCount).toBe(since);
+          expect(m.state?.sourceStats?.recordCount).toBe(since);
           since = 0;
         }
       }
       expect(since).toBe(0);
       const last = mine.filter((m) => m.type === "STATE").pop();
-      const finalState = (last?.state?.stream as { stream_state: StreamState }).stream_state;
+      const finalState = last?.state?.stream?.stream_state as StreamState;
       expect(finalState.inProgress).toBeNull();
       expect(finalState.lastCompletedAt).toEqual(expect.any(String));
     }
@@ -219,7 +223,7 @@ describe("airbyte read", () => {
   it("starts each stream from the state given: a finished incremental stream reads only what changed since", async () => {
     const first = await read(catalogOf([{ name: "profiles", sync_mode: "incremental" }]));
     const lastState = first.messages.filter((m) => m.type === "STATE").pop();
-    const state = (lastState?.state?.stream as { stream_state: StreamState }).stream_state;
+    const state = lastState?.state?.stream?.stream_state as StreamState;
     // One profile changes after the first read.
     const changed = [...emu.store.profiles.values()][3];
     expect(changed).toBeDefined();
@@ -229,9 +233,12 @@ describe("airbyte read", () => {
       body: { data: { type: "profile", id: changed?.id, attributes: { first_name: "Changed" } } },
     });
     expect(res).toBeDefined();
-    const second = await read(catalogOf([{ name: "profiles", sync_mode: "incremental" }]), new Map([["profiles", state]]));
+    const second = await read(
+      catalogOf([{ name: "profiles", sync_mode: "incremental" }]),
+      new Map([["profiles", state]]),
+    );
     expect(airbyteProblems(second.messages)).toEqual([]);
-    const records = second.messages.filter((m) => m.type === "RECORD").map((m) => m.record?.data as Record<string, unknown>);
+    const records = second.messages.filter((m) => m.type === "RECORD").map((m) => m.record?.data ?? {});
     expect(records.map((r) => r.id)).toEqual([changed?.id]);
     expect(records[0]?.first_name).toBe("Changed");
   });
@@ -248,15 +255,12 @@ describe("airbyte read", () => {
     );
     expect(ok).toBe(false);
     expect(airbyteProblems(messages)).toEqual([]);
-    const errors = messages.filter((m) => m.type === "TRACE" && m.trace?.type === "ERROR").map((m) => m.trace?.error);
-    expect(errors.map((e) => (e as { stream_descriptor: { name: string } }).stream_descriptor.name).sort()).toEqual([
-      "lists",
-      "metrics",
-    ]);
-    for (const e of errors) expect((e as { failure_type: string }).failure_type).toBe("config_error");
-    const statuses = messages
-      .filter((m) => m.type === "TRACE" && m.trace?.type === "STREAM_STATUS")
-      .map((m) => (m.trace?.stream_status as { status: string }).status);
+    const errors = messages
+      .filter((m) => m.type === "TRACE" && m.trace?.type === "ERROR")
+      .map((m) => m.trace?.error);
+    expect(errors.map((e) => e?.stream_descriptor?.name).sort()).toEqual(["lists", "metrics"]);
+    for (const e of errors) expect(e?.failure_type).toBe("config_error");
+    const statuses = messages.flatMap((m) => (m.trace?.stream_status ? [m.trace.stream_status.status] : []));
     expect(statuses.filter((s) => s === "INCOMPLETE")).toHaveLength(2);
     expect(statuses).not.toContain("COMPLETE");
     expect(JSON.stringify(messages)).not.toContain(badKey);
@@ -270,11 +274,11 @@ describe("airbyte read", () => {
     expect(airbyteProblems(messages)).toEqual([]);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.trace).toMatchObject({ type: "ERROR", error: { failure_type: "config_error" } });
-    expect(String((messages[0]?.trace?.error as { message: string }).message)).toMatch(/metrics can only be read in full refresh/);
+    expect(String(messages[0]?.trace?.error?.message)).toMatch(/metrics can only be read in full refresh/);
 
     const unknown = file("cat2.json", catalogOf([{ name: "profile", sync_mode: "incremental" }]));
     const res = await cli(["airbyte", "read", "--config", config, "--catalog", unknown]);
-    expect(String((res.messages[0]?.trace?.error as { message: string }).message)).toMatch(/Did you mean "profiles"/);
+    expect(String(res.messages[0]?.trace?.error?.message)).toMatch(/Did you mean "profiles"/);
   });
 
   it("CLI: --state takes an array of per-stream STATE messages", async () => {
@@ -286,12 +290,21 @@ describe("airbyte read", () => {
     expect(first.messages.filter((m) => m.type === "RECORD")).toHaveLength(emu.store.segments.size);
     const states = first.messages.filter((m) => m.type === "STATE").map((m) => m.state);
     const stateFile = file("state.json", [states[states.length - 1]]);
-    const second = await cli(["airbyte", "read", "--config", config, "--catalog", catalog, "--state", stateFile]);
+    const second = await cli([
+      "airbyte",
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      catalog,
+      "--state",
+      stateFile,
+    ]);
     expect(second.code).toBe(0);
     expect(second.messages.filter((m) => m.type === "RECORD")).toHaveLength(0);
     const bad = file("badstate.json", [{ type: "GLOBAL", global: { stream_states: [] } }]);
     const third = await cli(["airbyte", "read", "--config", config, "--catalog", catalog, "--state", bad]);
     expect(third.code).toBe(2);
-    expect(String((third.messages[0]?.trace?.error as { message: string }).message)).toMatch(/GLOBAL/);
+    expect(String(third.messages[0]?.trace?.error?.message)).toMatch(/GLOBAL/);
   });
 });

@@ -160,3 +160,35 @@ export function startCli(
   });
   return { process: child, stdout: () => out, stderr: () => err, done };
 }
+
+/** An Airbyte message as the tests read it (the fields klaviyo-sync writes, typed). */
+export interface AbMessage {
+  type: string;
+  record?: { stream: string; namespace?: string; data: Record<string, unknown>; emitted_at: number };
+  state?: {
+    type?: string;
+    stream?: { stream_descriptor: { name: string; namespace?: string }; stream_state?: unknown };
+    sourceStats?: { recordCount: number };
+    destinationStats?: { recordCount: number };
+  };
+  log?: { level: string; message: string };
+  trace?: {
+    type: string;
+    emitted_at: number;
+    error?: { message: string; failure_type?: string; stream_descriptor?: { name: string } };
+    stream_status?: { stream_descriptor: { name: string }; status: string };
+  };
+  connectionStatus?: { status: string; message?: string };
+  spec?: Record<string, unknown> & { connectionSpecification: Record<string, unknown> };
+  catalog?: { streams: Array<Record<string, unknown>> };
+  destination_catalog?: { operations: Array<Record<string, unknown>> };
+}
+
+/** The stream a STATE or STREAM_STATUS message is about. */
+export function streamOf(m: AbMessage): string | undefined {
+  return (
+    m.record?.stream ??
+    m.state?.stream?.stream_descriptor.name ??
+    m.trace?.stream_status?.stream_descriptor.name
+  );
+}

@@ -9,15 +9,6 @@ import type { Command } from "commander";
 import { ConfigError } from "../../client/errors.js";
 import type { KlaviyoClient } from "../../client/index.js";
 import { openLoadState } from "../../load/state/index.js";
-import { checkConnection } from "../../protocol/check.js";
-import {
-  type KlaviyoSettings,
-  parseDestinationConfig,
-  parseSourceConfig,
-  readJsonFile,
-} from "../../protocol/config.js";
-import { OrderedSink, protocolLogger } from "../../protocol/extract.js";
-import { errorMessage, failureType } from "../../protocol/failure.js";
 import {
   airbyteWrite,
   destinationDiscoverMessage,
@@ -31,6 +22,15 @@ import {
   parseConfiguredCatalog,
 } from "../../protocol/airbyte/messages.js";
 import { airbyteRead, sourceCatalogMessage, sourceSpecMessage } from "../../protocol/airbyte/source.js";
+import { checkConnection } from "../../protocol/check.js";
+import {
+  type KlaviyoSettings,
+  parseDestinationConfig,
+  parseSourceConfig,
+  readJsonFile,
+} from "../../protocol/config.js";
+import { OrderedSink, protocolLogger } from "../../protocol/extract.js";
+import { errorMessage, failureType } from "../../protocol/failure.js";
 import { EXIT, exitCodeFor } from "../errors.js";
 import type { CliContext, GlobalOptions } from "../main.js";
 import { logLevel, protocolClient, protocolOutput, withStopSignal } from "./protocol-shared.js";
@@ -79,7 +79,12 @@ async function run(ctx: CliContext, body: (sink: OrderedSink) => Promise<number>
   }
 }
 
-function client(ctx: CliContext, global: GlobalOptions, klaviyo: KlaviyoSettings, sink: OrderedSink): KlaviyoClient {
+function client(
+  ctx: CliContext,
+  global: GlobalOptions,
+  klaviyo: KlaviyoSettings,
+  sink: OrderedSink,
+): KlaviyoClient {
   const logger = protocolLogger((level, message) => {
     void sink.write(logMessage(LEVELS[level], message));
   }, logLevel(global));
@@ -113,7 +118,9 @@ run it in Airbyte.`,
 
   airbyte
     .command("spec")
-    .description("Print the connector specification (SPEC): the config's JSON Schema, the API key marked secret.")
+    .description(
+      "Print the connector specification (SPEC): the config's JSON Schema, the API key marked secret.",
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const side = sideOf(cmd.optsWithGlobals() as AirbyteGlobal, ctx);
       await run(ctx, async (sink) => {
@@ -134,7 +141,8 @@ run it in Airbyte.`,
         let statePath: string | undefined;
         try {
           const raw = await readJsonFile(opts.config, "config");
-          if (side === "source") klaviyo = parseSourceConfig(raw, { file: opts.config, env: ctx.env }).klaviyo;
+          if (side === "source")
+            klaviyo = parseSourceConfig(raw, { file: opts.config, env: ctx.env }).klaviyo;
           else {
             const config = parseDestinationConfig(raw, { file: opts.config, env: ctx.env });
             klaviyo = config.klaviyo;
@@ -155,7 +163,10 @@ run it in Airbyte.`,
               await state.close();
             } catch (err) {
               await sink.write(
-                connectionStatusMessage("FAILED", `Cannot open the state file ${statePath}: ${errorMessage(err)}`),
+                connectionStatusMessage(
+                  "FAILED",
+                  `Cannot open the state file ${statePath}: ${errorMessage(err)}`,
+                ),
               );
               return EXIT.ok;
             }
@@ -170,7 +181,9 @@ run it in Airbyte.`,
 
   airbyte
     .command("discover")
-    .description("Print the CATALOG of streams (source) or the DESTINATION_CATALOG of load operations (--destination).")
+    .description(
+      "Print the CATALOG of streams (source) or the DESTINATION_CATALOG of load operations (--destination).",
+    )
     .option("--config <file>", "config JSON; checked when given")
     .action(async (opts: { config?: string }, cmd: Command) => {
       const side = sideOf(cmd.optsWithGlobals() as AirbyteGlobal, ctx);
@@ -216,7 +229,9 @@ run it in Airbyte.`,
 
   airbyte
     .command("write")
-    .description("Load the RECORD messages on stdin into Klaviyo; pass each STATE on once Klaviyo confirmed what it covers.")
+    .description(
+      "Load the RECORD messages on stdin into Klaviyo; pass each STATE on once Klaviyo confirmed what it covers.",
+    )
     .requiredOption("--config <file>", "destination config JSON")
     .requiredOption("--catalog <file>", "ConfiguredAirbyteCatalog JSON")
     .action(async (opts: { config: string; catalog: string }, cmd: Command) => {

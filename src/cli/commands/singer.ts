@@ -43,7 +43,9 @@ See docs/protocols.md for the config and a meltano.yml.`,
 
   singer
     .command("tap")
-    .description("Print the selected streams as Singer SCHEMA, RECORD and STATE messages (--discover: the catalog).")
+    .description(
+      "Print the selected streams as Singer SCHEMA, RECORD and STATE messages (--discover: the catalog).",
+    )
     .requiredOption("--config <file>", "tap config JSON (api_key, start_date, streams...)")
     .option("--state <file>", 'state JSON: {"bookmarks": {...}} as the last STATE carried')
     .option("--catalog <file>", "Singer catalog JSON with the streams to read selected")
@@ -60,11 +62,14 @@ See docs/protocols.md for the config and a meltano.yml.`,
         return;
       }
       const catalogFile = flags.catalog ?? flags.properties;
-      if (flags.catalog && flags.properties) throw new ConfigError("Give --catalog or --properties, not both.");
+      if (flags.catalog && flags.properties)
+        throw new ConfigError("Give --catalog or --properties, not both.");
       const selected = catalogFile
         ? selectedStreams(await readJsonFile(catalogFile, "catalog"), catalogFile)
         : undefined;
-      const state = flags.state ? parseSingerState(await readJsonFile(flags.state, "state"), flags.state) : new Map();
+      const state = flags.state
+        ? parseSingerState(await readJsonFile(flags.state, "state"), flags.state)
+        : new Map();
       const level = logLevel(global);
       const client = protocolClient(
         ctx,
@@ -95,7 +100,9 @@ See docs/protocols.md for the config and a meltano.yml.`,
 
   singer
     .command("target")
-    .description("Load a Singer stream from stdin into Klaviyo; print each state value once Klaviyo confirmed what it covers.")
+    .description(
+      "Load a Singer stream from stdin into Klaviyo; print each state value once Klaviyo confirmed what it covers.",
+    )
     .requiredOption("--config <file>", "target config JSON (api_key, streams: stream → action and mapping)")
     .action(async (flags: { config: string }, cmd: Command) => {
       const global = cmd.optsWithGlobals() as GlobalOptions;
@@ -103,18 +110,30 @@ See docs/protocols.md for the config and a meltano.yml.`,
         file: flags.config,
         env: ctx.env,
       });
+      const level = logLevel(global);
       const client = protocolClient(
         ctx,
         global,
         config.klaviyo,
-        protocolLogger((lvl, message) => log(`[${lvl}] ${message}`), logLevel(global)),
+        protocolLogger((lvl, message) => log(`[${lvl}] ${message}`), level),
       );
       const sink = new OrderedSink(protocolOutput(ctx));
       try {
         const state = await openLoadState(config.statePath);
         try {
           await withStopSignal((signal) =>
-            singerTarget({ client, config, state, input: process.stdin, sink, log, signal }),
+            singerTarget({
+              client,
+              config,
+              state,
+              input: process.stdin,
+              sink,
+              // Per-send lines with --verbose; invalid and rejected records and the summary always.
+              log: (lvl, m) => {
+                if (lvl !== "info" || level !== "warn") log(`[${lvl === "summary" ? "info" : lvl}] ${m}`);
+              },
+              signal,
+            }),
           );
         } finally {
           await state.close();

@@ -24,9 +24,9 @@ import {
   type ConfiguredCatalog,
   type ConfiguredStream,
   DESTINATION_SYNC_MODES,
+  type DestinationSyncMode,
   descriptorKey,
   destinationCatalogMessage,
-  type DestinationSyncMode,
   logMessage,
   specMessage,
 } from "./messages.js";
@@ -136,7 +136,9 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
     if (m.type === "RECORD") {
       const r = m.record;
       if (!isObject(r) || typeof r.stream !== "string" || !isObject(r.data))
-        throw new ConfigError(`input line ${item.line}: a RECORD needs record.stream and a record.data object.`);
+        throw new ConfigError(
+          `input line ${item.line}: a RECORD needs record.stream and a record.data object.`,
+        );
       const key = descriptorKey({
         name: r.stream,
         ...(typeof r.namespace === "string" && r.namespace ? { namespace: r.namespace } : {}),
@@ -151,7 +153,8 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
       await loader.record(stream, r.data);
     } else if (m.type === "STATE") {
       const st = m.state;
-      if (!isObject(st)) throw new ConfigError(`input line ${item.line}: a STATE message needs a state object.`);
+      if (!isObject(st))
+        throw new ConfigError(`input line ${item.line}: a STATE message needs a state object.`);
       let count: number;
       const descriptor = isObject(st.stream) ? st.stream.stream_descriptor : undefined;
       if (isObject(descriptor) && typeof descriptor.name === "string") {

@@ -10,7 +10,13 @@ import type { StreamState } from "../../extract/types.js";
 import type { FailureType } from "../failure.js";
 
 export type AirbyteSyncMode = "full_refresh" | "incremental";
-export const DESTINATION_SYNC_MODES = ["append", "overwrite", "append_dedup", "update", "soft_delete"] as const;
+export const DESTINATION_SYNC_MODES = [
+  "append",
+  "overwrite",
+  "append_dedup",
+  "update",
+  "soft_delete",
+] as const;
 export type DestinationSyncMode = (typeof DESTINATION_SYNC_MODES)[number];
 export type LogLevel = "FATAL" | "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
 export type StreamStatus = "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
@@ -44,7 +50,11 @@ export type AirbyteMessage = Record<string, unknown> & { type: string };
 
 const now = () => Date.now();
 
-export function recordMessage(stream: string, data: Record<string, unknown>, emittedAt = now()): AirbyteMessage {
+export function recordMessage(
+  stream: string,
+  data: Record<string, unknown>,
+  emittedAt = now(),
+): AirbyteMessage {
   return { type: "RECORD", record: { stream, data, emitted_at: emittedAt } };
 }
 
@@ -71,7 +81,11 @@ export function logMessage(level: LogLevel, message: string, stackTrace?: string
 export function streamStatusMessage(descriptor: StreamDescriptor, status: StreamStatus): AirbyteMessage {
   return {
     type: "TRACE",
-    trace: { type: "STREAM_STATUS", emitted_at: now(), stream_status: { stream_descriptor: descriptor, status } },
+    trace: {
+      type: "STREAM_STATUS",
+      emitted_at: now(),
+      stream_status: { stream_descriptor: descriptor, status },
+    },
   };
 }
 
@@ -148,7 +162,10 @@ export function parseConfiguredCatalog(raw: unknown, file = "catalog"): Configur
   }
   const seen = new Set<string>();
   for (const s of parsed.data.streams) {
-    const key = descriptorKey({ name: s.stream.name, ...(s.stream.namespace ? { namespace: s.stream.namespace } : {}) });
+    const key = descriptorKey({
+      name: s.stream.name,
+      ...(s.stream.namespace ? { namespace: s.stream.namespace } : {}),
+    });
     if (seen.has(key)) throw new ConfigError(`${file}: stream ${key} is configured twice.`);
     seen.add(key);
   }
@@ -190,7 +207,8 @@ export function parseAirbyteState(raw: unknown, file = "state"): Map<string, Str
         throw new ConfigError(`${file}: ${where}: a STREAM state needs stream.stream_descriptor.name.`);
       put(name, stream.stream_state, where);
     } else if (type === "LEGACY") {
-      if (!isObject(entry.data)) throw new ConfigError(`${file}: ${where}: a LEGACY state needs a data object.`);
+      if (!isObject(entry.data))
+        throw new ConfigError(`${file}: ${where}: a LEGACY state needs a data object.`);
       for (const [name, state] of Object.entries(entry.data)) put(name, state, where);
     } else {
       throw new ConfigError(

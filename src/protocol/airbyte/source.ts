@@ -79,9 +79,17 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
     const where = `catalog stream ${name}`;
     const def = knownStream(name, where);
     if (configured.has(name)) throw new ConfigError(`${where}: configured twice (in two namespaces?).`);
-    const descriptor: StreamDescriptor = { name, ...(cs.stream.namespace ? { namespace: cs.stream.namespace } : {}) };
+    const descriptor: StreamDescriptor = {
+      name,
+      ...(cs.stream.namespace ? { namespace: cs.stream.namespace } : {}),
+    };
     configured.set(name, { def, descriptor });
-    const sel = selectionFor(opts.config, def, cs.sync_mode === "incremental" ? "incremental" : "full-refresh", where);
+    const sel = selectionFor(
+      opts.config,
+      def,
+      cs.sync_mode === "incremental" ? "incremental" : "full-refresh",
+      where,
+    );
     const cursor = cs.cursor_field ?? [];
     if (cs.sync_mode === "incremental" && cursor.length > 0 && cursor.join(".") !== def.cursor?.column) {
       void sink.write(
@@ -98,7 +106,8 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
   const ended = new Set<string>();
   const reported = new Set<unknown>();
   let failures = 0;
-  const descriptor = (stream: string): StreamDescriptor => configured.get(stream)?.descriptor ?? { name: stream };
+  const descriptor = (stream: string): StreamDescriptor =>
+    configured.get(stream)?.descriptor ?? { name: stream };
 
   const target = new EmitTarget(
     {

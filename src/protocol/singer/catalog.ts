@@ -81,7 +81,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** The streams a catalog selects (metadata `selected: true` on the stream, or the legacy `schema.selected`). */
 export function selectedStreams(raw: unknown, file = "catalog"): SelectedStream[] {
   if (!isObject(raw) || !Array.isArray(raw.streams))
-    throw new ConfigError(`${file} is not a Singer catalog: it needs {"streams": [...]} (see singer tap --discover).`);
+    throw new ConfigError(
+      `${file} is not a Singer catalog: it needs {"streams": [...]} (see singer tap --discover).`,
+    );
   const out: SelectedStream[] = [];
   for (const [i, entry] of raw.streams.entries()) {
     if (!isObject(entry)) throw new ConfigError(`${file}: streams[${i}] is not an object.`);
@@ -95,7 +97,8 @@ export function selectedStreams(raw: unknown, file = "catalog"): SelectedStream[
     const def = knownStream(name, `${file}: streams[${i}]`);
     const method = rootMeta["replication-method"] ?? entry.replication_method;
     let mode: SyncMode;
-    if (method === undefined) mode = supportedModes(def).includes(def.defaultMode) ? def.defaultMode : "full-refresh";
+    if (method === undefined)
+      mode = supportedModes(def).includes(def.defaultMode) ? def.defaultMode : "full-refresh";
     else if (method === "INCREMENTAL") mode = "incremental";
     else if (method === "FULL_TABLE") mode = "full-refresh";
     else
@@ -122,10 +125,12 @@ export function selectedStreams(raw: unknown, file = "catalog"): SelectedStream[
 export function parseSingerState(raw: unknown, file = "state"): Map<string, StreamState> {
   const out = new Map<string, StreamState>();
   if (raw === null || raw === undefined) return out;
-  if (!isObject(raw)) throw new ConfigError(`${file}: a Singer state is a JSON object such as {"bookmarks": {...}}.`);
+  if (!isObject(raw))
+    throw new ConfigError(`${file}: a Singer state is a JSON object such as {"bookmarks": {...}}.`);
   const value = isObject(raw.value) && raw.type === "STATE" ? raw.value : raw;
   const bookmarks = value.bookmarks ?? {};
-  if (!isObject(bookmarks)) throw new ConfigError(`${file}: bookmarks must be an object of stream name → bookmark.`);
+  if (!isObject(bookmarks))
+    throw new ConfigError(`${file}: bookmarks must be an object of stream name → bookmark.`);
   for (const [name, state] of Object.entries(bookmarks)) {
     if (!isObject(state)) throw new ConfigError(`${file}: the bookmark of ${name} must be an object.`);
     out.set(name, { ...(state as Partial<StreamState>), stream: name } as StreamState);

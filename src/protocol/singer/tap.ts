@@ -48,7 +48,10 @@ export async function singerTap(opts: SingerTapOptions): Promise<boolean> {
   const byName = new Map(selected.map((s) => [s.def.name, s]));
   const selections = selected.map((s) => selectionFor(opts.config, s.def, s.mode, `stream ${s.def.name}`));
   const columns = new Map(
-    selected.map((s) => [s.def.name, new Set(s.def.columns.map((c) => c.name).filter((c) => !s.excluded.has(c)))]),
+    selected.map((s) => [
+      s.def.name,
+      new Set(s.def.columns.map((c) => c.name).filter((c) => !s.excluded.has(c))),
+    ]),
   );
   for (const s of selected) {
     await sink.write(

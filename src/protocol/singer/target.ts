@@ -20,7 +20,8 @@ export interface SingerTargetOptions {
   state: LoadStateStore;
   input: Readable;
   sink: OrderedSink;
-  log(message: string): void;
+  /** `info`: one line per send; `warn`: invalid or rejected records, skipped input; `summary`: the end. */
+  log(level: "info" | "warn" | "summary", message: string): void;
   signal?: AbortSignal;
 }
 
@@ -52,18 +53,19 @@ export async function singerTarget(opts: SingerTargetOptions): Promise<void> {
     batchSize: config.batchSize,
     flushIntervalMs: config.flushIntervalMs,
     ...(config.maxRejectRate === undefined ? {} : { maxRejectRate: config.maxRejectRate }),
-    log: (level, message) => opts.log(`[${level}] ${message}`),
+    log: (level, message) => opts.log(level, message),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   for await (const item of readJsonLines(opts.input)) {
     opts.signal?.throwIfAborted();
     if ("error" in item) {
-      opts.log(`[warn] input line ${item.line} skipped: ${item.error}`);
+      opts.log("warn", `input line ${item.line} skipped: ${item.error}`);
       continue;
     }
     const m = item.message;
     if (m.type === "SCHEMA") {
-      if (typeof m.stream !== "string") throw new ConfigError(`input line ${item.line}: a SCHEMA needs a stream.`);
+      if (typeof m.stream !== "string")
+        throw new ConfigError(`input line ${item.line}: a SCHEMA needs a stream.`);
       // A stream the config leaves out is only an error once a record of it arrives.
       if (config.streams.has(m.stream)) streamFor(m.stream, m.key_properties ?? [], item.line);
     } else if (m.type === "RECORD") {
@@ -79,6 +81,7 @@ export async function singerTarget(opts: SingerTargetOptions): Promise<void> {
   await loader.flush();
   for (const [stream, t] of loader.summary()) {
     opts.log(
+      "summary",
       `${stream}: ${t.records} records received; ${t.succeeded} succeeded, ${t.unchanged} unchanged, ${t.invalid} invalid, ${t.rejected} rejected`,
     );
   }
