@@ -25,12 +25,30 @@ export class EmitTarget implements Target {
   readonly description = "protocol output";
   private readonly states: Map<string, StreamState>;
   private readonly emitted = new Map<string, number>();
+  private stop: AbortController | undefined;
 
   constructor(
     private readonly hooks: EmitHooks,
     initial: ReadonlyMap<string, StreamState> = new Map(),
   ) {
     this.states = new Map(initial);
+  }
+
+  /**
+   * Aborts `controller` when printing fails (the reader of stdout went away): every stream then
+   * stops, instead of each going on to fail at its own next page.
+   */
+  stopOnFailure(controller: AbortController): void {
+    this.stop = controller;
+  }
+
+  private async emit(print: () => Promise<void>): Promise<void> {
+    try {
+      await print();
+    } catch (err) {
+      this.stop?.abort(err);
+      throw err;
+    }
   }
 
   async open(): Promise<void> {}
@@ -55,16 +73,16 @@ export class EmitTarget implements Target {
   async commit(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     const stream = batch.state.stream;
     if (batch.rows.length > 0) {
-      await this.hooks.records(stream, batch.rows);
+      await this.emit(() => this.hooks.records(stream, batch.rows));
       this.emitted.set(stream, (this.emitted.get(stream) ?? 0) + batch.rows.length);
     }
     this.states.set(stream, batch.state);
-    await this.hooks.state(stream, batch.state, batch.rows.length);
+    await this.emit(() => this.hooks.state(stream, batch.state, batch.rows.length));
   }
 
   async swap(_table: string, _staging: string, state: StreamState): Promise<void> {
     this.states.set(state.stream, state);
-    await this.hooks.state(state.stream, state, 0);
+    await this.emit(() => this.hooks.state(state.stream, state, 0));
   }
 
   async dropTable(_table: string): Promise<void> {}

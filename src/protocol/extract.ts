@@ -17,7 +17,11 @@ import type { SourceConfig } from "./config.js";
 import type { EmitTarget } from "./emit-target.js";
 import type { LineSink, MessageKind } from "./io.js";
 
-/** Writes messages one after another in call order, so callers that cannot wait still keep the order. */
+/**
+ * Writes messages one after another in call order, so callers that cannot wait still keep the
+ * order. Once a write failed (the reader of stdout went away), every later write fails too: a
+ * read must stop rather than go on reading the account into a closed pipe.
+ */
 export class OrderedSink implements LineSink {
   private tail: Promise<void> = Promise.resolve();
   private error: unknown;
@@ -25,17 +29,25 @@ export class OrderedSink implements LineSink {
   constructor(private readonly inner: LineSink) {}
 
   write(message: unknown, kind?: MessageKind): Promise<void> {
-    const next = this.tail.then(() => (this.error ? undefined : this.inner.write(message, kind)));
+    const next = this.tail.then(() => {
+      if (this.error !== undefined) throw this.error;
+      return this.inner.write(message, kind);
+    });
     this.tail = next.catch((err: unknown) => {
       this.error ??= err;
     });
     return next;
   }
 
+  /** Writes without waiting; a failure is kept and thrown by the next awaited write or `drain`. */
+  post(message: unknown, kind?: MessageKind): void {
+    this.write(message, kind).catch(() => {});
+  }
+
   /** Waits for every message written so far; throws the first write failure. */
   async drain(): Promise<void> {
     await this.tail;
-    if (this.error) throw this.error;
+    if (this.error !== undefined) throw this.error;
   }
 }
 
@@ -99,6 +111,12 @@ export async function protocolRead(
   opts: ProtocolReadOptions,
 ): Promise<{ results: StreamResult[]; fatal?: unknown }> {
   const { config } = opts;
+  // Stopped by the caller's signal, or by the output failing.
+  const stop = new AbortController();
+  const forward = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) forward();
+  opts.signal?.addEventListener("abort", forward, { once: true });
+  opts.target.stopOnFailure(stop);
   try {
     const result = await runExtract({
       client: opts.client,
@@ -107,7 +125,7 @@ export async function protocolRead(
       ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
       ...(config.windowDays === undefined ? {} : { windowDays: config.windowDays }),
       ...(config.fullPassHours === undefined ? {} : { fullPassHours: config.fullPassHours }),
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      signal: stop.signal,
       onProgress: (e) => {
         if (e.type === "stream-start") opts.events.started(e.stream);
         else if (e.type === "stream-done") opts.events.completed(e.stream, e.rows);
@@ -117,6 +135,8 @@ export async function protocolRead(
     return { results: result.results };
   } catch (err) {
     return { results: [], fatal: err };
+  } finally {
+    opts.signal?.removeEventListener("abort", forward);
   }
 }
 

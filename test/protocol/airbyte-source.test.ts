@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { STREAMS } from "../../src/extract/streams/index.js";
 import type { StreamState } from "../../src/extract/types.js";
 import { parseConfiguredCatalog } from "../../src/protocol/airbyte/messages.js";
 import { airbyteRead } from "../../src/protocol/airbyte/source.js";
@@ -264,6 +265,36 @@ describe("airbyte read", () => {
     expect(statuses.filter((s) => s === "INCOMPLETE")).toHaveLength(2);
     expect(statuses).not.toContain("COMPLETE");
     expect(JSON.stringify(messages)).not.toContain(badKey);
+  });
+
+  it("stops reading when the output goes away, instead of reading the account into a closed pipe", async () => {
+    const requests = () => Object.values(emu.counters()).reduce((n, c) => n + c.requests, 0);
+    let written = 0;
+    let atFailure = 0;
+    const broken = {
+      async write() {
+        if (++written > 20) {
+          atFailure ||= requests();
+          throw new Error("write EPIPE");
+        }
+      },
+    };
+    const before = requests();
+    const config = parseSourceConfig({ api_key: TEST_KEY, base_url: emu.url, window_days: 7 });
+    await expect(
+      airbyteRead({
+        client: emu.client(),
+        config,
+        catalog: parseConfiguredCatalog(
+          catalogOf(STREAMS.map((d) => ({ name: d.name, sync_mode: "full_refresh" }))),
+        ),
+        state: new Map(),
+        sink: new OrderedSink(broken),
+      }),
+    ).rejects.toThrow(/EPIPE/);
+    expect(atFailure).toBeGreaterThan(before);
+    // Only what was already in flight when the output failed (a page read ahead per unit).
+    expect(requests() - atFailure).toBeLessThanOrEqual(8);
   });
 
   it("CLI: a catalog asking incremental of a stream without a cursor is a config_error trace, nothing read", async () => {

@@ -86,7 +86,7 @@ function client(
   sink: OrderedSink,
 ): KlaviyoClient {
   const logger = protocolLogger((level, message) => {
-    void sink.write(logMessage(LEVELS[level], message));
+    sink.post(logMessage(LEVELS[level], message));
   }, logLevel(global));
   return protocolClient(ctx, global, klaviyo, logger);
 }

@@ -120,7 +120,7 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
     batchSize: opts.config.batchSize,
     flushIntervalMs: opts.config.flushIntervalMs,
     ...(opts.config.maxRejectRate === undefined ? {} : { maxRejectRate: opts.config.maxRejectRate }),
-    log: (level, message) => void sink.write(logMessage(level === "warn" ? "WARN" : "INFO", message)),
+    log: (level, message) => sink.post(logMessage(level === "warn" ? "WARN" : "INFO", message)),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   /** Records per stream (and in all) since that stream's (any) last state: destinationStats. */
@@ -129,7 +129,7 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
   for await (const item of readJsonLines(opts.input)) {
     opts.signal?.throwIfAborted();
     if ("error" in item) {
-      void sink.write(logMessage("WARN", `input line ${item.line} skipped: ${item.error}`));
+      sink.post(logMessage("WARN", `input line ${item.line} skipped: ${item.error}`));
       continue;
     }
     const m = item.message;
@@ -177,7 +177,7 @@ export async function airbyteWrite(opts: AirbyteWriteOptions): Promise<void> {
   }
   await loader.flush();
   for (const [stream, t] of loader.summary()) {
-    void sink.write(
+    sink.post(
       logMessage(
         "INFO",
         `${stream}: ${t.records} records received; ${t.succeeded} succeeded, ${t.unchanged} unchanged, ${t.invalid} invalid, ${t.rejected} rejected.`,

@@ -92,7 +92,7 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
     );
     const cursor = cs.cursor_field ?? [];
     if (cs.sync_mode === "incremental" && cursor.length > 0 && cursor.join(".") !== def.cursor?.column) {
-      void sink.write(
+      sink.post(
         logMessage(
           "WARN",
           `${name}: the cursor is defined by the source (${def.cursor?.column}); the configured cursor_field ${JSON.stringify(cursor)} is ignored.`,
@@ -116,7 +116,7 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
         if (!c) return;
         if (!running.has(stream)) {
           running.add(stream);
-          void sink.write(streamStatusMessage(c.descriptor, "RUNNING"));
+          sink.post(streamStatusMessage(c.descriptor, "RUNNING"));
         }
         const emittedAt = Date.now();
         const ns = c.descriptor.namespace;
@@ -138,7 +138,7 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
     if (reported.has(error)) return;
     reported.add(error);
     const message = errorMessage(error);
-    void sink.write(
+    sink.post(
       errorTraceMessage(stream ? `${stream}: ${message}` : message, failureType(error), {
         internal: error instanceof Error ? error.name : "Error",
         ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
@@ -155,23 +155,23 @@ export async function airbyteRead(opts: AirbyteReadOptions): Promise<boolean> {
     ...(opts.signal ? { signal: opts.signal } : {}),
     events: {
       started: (stream) => {
-        void sink.write(streamStatusMessage(descriptor(stream), "STARTED"));
+        sink.post(streamStatusMessage(descriptor(stream), "STARTED"));
       },
       completed: (stream, rows) => {
         ended.add(stream);
-        void sink.write(logMessage("INFO", `${stream}: ${rows} records read.`));
-        void sink.write(streamStatusMessage(descriptor(stream), "COMPLETE"));
+        sink.post(logMessage("INFO", `${stream}: ${rows} records read.`));
+        sink.post(streamStatusMessage(descriptor(stream), "COMPLETE"));
       },
       failed: (stream, error) => {
         ended.add(stream);
         fail(stream, error);
-        void sink.write(streamStatusMessage(descriptor(stream), "INCOMPLETE"));
+        sink.post(streamStatusMessage(descriptor(stream), "INCOMPLETE"));
       },
     },
   });
   if (fatal !== undefined) fail(undefined, fatal);
   for (const name of configured.keys()) {
-    if (!ended.has(name)) void sink.write(streamStatusMessage(descriptor(name), "INCOMPLETE"));
+    if (!ended.has(name)) sink.post(streamStatusMessage(descriptor(name), "INCOMPLETE"));
   }
   await sink.drain();
   return failures === 0;
