@@ -267,6 +267,40 @@ describe("airbyte read", () => {
     expect(JSON.stringify(messages)).not.toContain(badKey);
   });
 
+  it("Klaviyo failing past the retries: an ERROR trace with failure_type transient_error for that stream only", async () => {
+    // Every tag request answers 503; the client retries (twice in tests), then gives up.
+    emu.faults.configure(
+      {
+        plan: [
+          { path: "/api/tags", startMs: 0, durationMs: 3_600_000, fault: { kind: "status", status: 503 } },
+        ],
+      },
+      Date.now(),
+    );
+    try {
+      const { ok, messages } = await read(
+        catalogOf([
+          { name: "tags", sync_mode: "full_refresh" },
+          { name: "lists", sync_mode: "full_refresh" },
+        ]),
+      );
+      expect(ok).toBe(false);
+      expect(airbyteProblems(messages)).toEqual([]);
+      const errors = messages.flatMap((m) => (m.trace?.error ? [m.trace.error] : []));
+      expect(errors.map((e) => [e.stream_descriptor?.name, e.failure_type])).toEqual([
+        ["tags", "transient_error"],
+      ]);
+      const ends = messages.flatMap((m) =>
+        m.trace?.stream_status && ["COMPLETE", "INCOMPLETE"].includes(m.trace.stream_status.status)
+          ? [`${m.trace.stream_status.stream_descriptor.name} ${m.trace.stream_status.status}`]
+          : [],
+      );
+      expect(ends.sort()).toEqual(["lists COMPLETE", "tags INCOMPLETE"]);
+    } finally {
+      emu.faults.configure({}, Date.now());
+    }
+  });
+
   it("stops reading when the output goes away, instead of reading the account into a closed pipe", async () => {
     const requests = () => Object.values(emu.counters()).reduce((n, c) => n + c.requests, 0);
     let written = 0;
