@@ -4,12 +4,14 @@
  */
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
+import { registerAirbyteCommand } from "./commands/airbyte.js";
 import { registerApiCommand } from "./commands/api.js";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerExtractCommands } from "./commands/extract.js";
 import { registerLoadCommands } from "./commands/load.js";
+import { registerSingerCommand } from "./commands/singer.js";
 import { EXIT, reportError } from "./errors.js";
 import { type Output, processOutput } from "./output.js";
 
@@ -53,6 +55,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerDemoCommand(program, ctx);
   registerExtractCommands(program, ctx);
   registerLoadCommands(program, ctx);
+  registerAirbyteCommand(program, ctx);
+  registerSingerCommand(program, ctx);
   return program;
 }
 

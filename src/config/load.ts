@@ -235,8 +235,8 @@ function prefixOf(spec: FieldSpec): string {
   return spec.name.replace(/\.\*?$/, "");
 }
 
-/** Whether `field` is one the action accepts. */
-function acceptsField(fields: readonly FieldSpec[], field: string): boolean {
+/** Whether `field` is one the action accepts (also used by the Airbyte/Singer destination config). */
+export function acceptsField(fields: readonly FieldSpec[], field: string): boolean {
   for (const spec of fields) {
     if (spec.prefix) {
       const prefix = prefixOf(spec);

@@ -178,6 +178,10 @@ export function mapRow(sync: SyncSpec, row: ModelRow): LoadRow {
   const fields: MappedFields = {};
   for (const { column, field } of sync.mapping) {
     const v = row[column];
+    // A column the row does not have at all (a protocol record without that field; a model's
+    // rows always have every column, null when empty) sets nothing, and so does not count in
+    // the hash either.
+    if (v === undefined) continue;
     fields[field] = v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v;
   }
   for (const [field, v] of Object.entries(sync.constants ?? {})) fields[field] = v;

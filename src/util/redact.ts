@@ -19,11 +19,17 @@ const PATTERNS: RegExp[] = [
   /("?(?:access_token|refresh_token|client_secret|code_verifier)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
 ];
 
-export function redact(text: string): string {
+/** Masks only the registered secrets (for data such as protocol records, which the patterns below would rewrite). */
+export function redactSecrets(text: string): string {
   let out = text;
   for (const s of secrets) {
     if (out.includes(s)) out = out.split(s).join("[REDACTED]");
   }
+  return out;
+}
+
+export function redact(text: string): string {
+  let out = redactSecrets(text);
   for (const re of PATTERNS) {
     out = out.replace(re, (match, prefix: string | undefined) => {
       if (match.startsWith("pk_")) return "pk_[REDACTED]";
