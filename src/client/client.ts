@@ -163,6 +163,18 @@ export class BaseClient {
     return await this.core.send<T>(method, path, options as SendOptions);
   }
 
+  /**
+   * The body of a 2xx response as the bytes received (UTF-8 JSON), not decoded: for callers that
+   * parse it elsewhere (the extractor decodes event pages on a worker thread). Errors throw as usual.
+   */
+  async requestBytes(method: HttpMethod, path: string, options: RawRequestOptions = {}): Promise<Uint8Array> {
+    const res = await this.core.send<Uint8Array>(method, path, {
+      ...(options as SendOptions),
+      unparsed: true,
+    });
+    return res.body;
+  }
+
   /** Calls an operation by its operationId, typed by the generated spec types. */
   async call<K extends OperationKey>(id: K, options: CallOptions<K> = {}): Promise<ResponseOf<K>> {
     const op = getOperation(id);

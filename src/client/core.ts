@@ -33,6 +33,12 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout, ms. */
   timeoutMs?: number;
+  /**
+   * Return a 2xx response's body as the bytes received, without decoding or parsing them (for
+   * callers that do that elsewhere, such as the extractor's page decoder). Errors are parsed and
+   * thrown as usual.
+   */
+  unparsed?: boolean;
 }
 
 export interface KlaviyoResponse<T = unknown> {
@@ -202,6 +208,10 @@ export class KlaviyoCore {
           attempt,
         });
         if (op && res.status !== 429) config.budget.observe(op, tiers, res.headers);
+        if (options.unparsed && res.status >= 200 && res.status < 300) {
+          const bytes = res.bytes ?? Buffer.from(res.body, "utf8");
+          return { status: res.status, headers: res.headers, body: bytes as T, operationId: op?.id };
+        }
         const parsed = parseBody(res.body, res.headers["content-type"]);
         if (res.status >= 200 && res.status < 300) {
           if (parsed.error) {

@@ -12,31 +12,32 @@
  */
 import { isAscii } from "node:buffer";
 
-/** Bytes checked at once for non-ASCII content (the check is native and fast). */
-const BLOCK = 256;
-/** Above this share of non-ASCII bytes, escaping costs more than it saves. */
-const MAX_NON_ASCII_SHARE = 1 / 64;
-/** Small bodies are decoded the ordinary way. */
-const MIN_LENGTH = 16 * 1024;
-
-function escapeChars(text: string): string {
-  let out = "";
-  for (let k = 0; k < text.length; k++) out += `\\u${text.charCodeAt(k).toString(16).padStart(4, "0")}`;
-  return out;
-}
-
-/** The body as text for `JSON.parse`: equal in meaning to its UTF-8 decoding. */
-export function jsonBodyText(body: Buffer): string {
+/**
+ * The body as text for `JSON.parse`: equal in meaning to its UTF-8 decoding. Self-contained (the
+ * extractor's page decoder runs its source on a worker thread, passing `ascii`).
+ */
+export function jsonBodyText(body: Buffer, ascii: (bytes: Uint8Array) => boolean = isAscii): string {
+  /** Bytes checked at once for non-ASCII content (the check is native and fast). */
+  const BLOCK = 256;
+  /** Above this share of non-ASCII bytes, escaping costs more than it saves. */
+  const MAX_NON_ASCII_SHARE = 1 / 64;
+  /** Small bodies are decoded the ordinary way. */
+  const MIN_LENGTH = 16 * 1024;
+  const escapeChars = (text: string): string => {
+    let out = "";
+    for (let k = 0; k < text.length; k++) out += `\\u${text.charCodeAt(k).toString(16).padStart(4, "0")}`;
+    return out;
+  };
   const n = body.length;
   if (n < MIN_LENGTH) return body.toString("utf8");
-  if (isAscii(body)) return body.toString("latin1");
+  if (ascii(body)) return body.toString("latin1");
   const limit = n * MAX_NON_ASCII_SHARE;
   const parts: string[] = [];
   let start = 0;
   let nonAscii = 0;
   for (let block = 0; block < n; block += BLOCK) {
     const end = Math.min(n, block + BLOCK);
-    if (end <= start || isAscii(body.subarray(block, end))) continue;
+    if (end <= start || ascii(body.subarray(block, end))) continue;
     for (let i = Math.max(block, start); i < end; i++) {
       if ((body[i] as number) < 0x80) continue;
       // A lead byte and its continuation bytes (possibly past this block) are one sequence.

@@ -69,8 +69,19 @@ export function createHttpTransport(
       }
       const bytes = Buffer.from(await res.body.arrayBuffer());
       const type = headers["content-type"];
-      const body = !type || /json/i.test(type) ? jsonBodyText(bytes) : bytes.toString("utf8");
-      return { status: res.statusCode, headers, body };
+      const json = !type || /json/i.test(type);
+      // Decoded when first read: a caller that takes the bytes (the extractor's page decoder,
+      // on its worker thread) never pays for it here.
+      let text: string | undefined;
+      return {
+        status: res.statusCode,
+        headers,
+        bytes,
+        get body(): string {
+          text ??= json ? jsonBodyText(bytes) : bytes.toString("utf8");
+          return text;
+        },
+      };
     } catch (err) {
       if (req.signal.aborted) throw req.signal.reason ?? err;
       if (err instanceof undiciErrors.RequestAbortedError) throw err;

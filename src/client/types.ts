@@ -27,6 +27,11 @@ export interface TransportResponse {
   headers: Record<string, string>;
   /** The raw response body as text ("" when there is none). */
   body: string;
+  /**
+   * The body's bytes as received, when the transport has them: read instead of `body` by callers
+   * that decode elsewhere (a transport may then decode `body` only when it is first read).
+   */
+  bytes?: Uint8Array;
 }
 
 /** Sends one HTTP request. Network failures reject with a `NetworkError`. */

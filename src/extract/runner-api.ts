@@ -34,6 +34,11 @@ export interface ExtractOptions {
   fullPassHours?: number;
   /** Plan only: what would be read, no requests for data, nothing written. */
   dryRun?: boolean;
+  /**
+   * Where pages of streams with a row spec (events) are parsed: on a worker thread (the default,
+   * leaving the main thread to the target) or on the main thread. The rows are the same.
+   */
+  decodePages?: "worker" | "main";
 }
 
 export type ProgressEvent =

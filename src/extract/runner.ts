@@ -9,9 +9,11 @@
  * swap it in with the final state, so readers never see a half-written table.
  */
 import { randomUUID } from "node:crypto";
-import { ConfigError, KlaviyoError, ValidationError } from "../client/errors.js";
+import { ConfigError, KlaviyoError, NetworkError, ValidationError } from "../client/errors.js";
 import type { KlaviyoClient } from "../client/index.js";
+import { getOperation } from "../client/operations.js";
 import type { OperationKey } from "../client/typed.js";
+import { PageDecoder } from "./page-decoder.js";
 import type { ExtractOptions, ExtractResult, StreamResult, StreamSelection } from "./runner-api.js";
 import { getStream, STREAMS } from "./streams/index.js";
 import {
@@ -105,6 +107,8 @@ class StreamRun {
     previous: StreamState | undefined,
     runId: string,
     now: Date,
+    /** Decodes pages of streams with a row spec off the main thread (absent: decoded here). */
+    private readonly decoder?: PageDecoder,
   ) {
     const wanted: SyncMode = sel.mode ?? def.defaultMode;
     this.mode = wanted === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : wanted;
@@ -283,6 +287,53 @@ class StreamRun {
     };
   }
 
+  /**
+   * One page of a unit as rows and its next link: parsed here and turned into rows by the
+   * stream's `toRow`, or, for a stream with a row spec (events), its bytes decoded by the page
+   * decoder's worker. Bytes that are not a whole page (a body cut short on the way) are read
+   * again, as the client does for the pages it parses.
+   */
+  private async loadPage(unit: Unit, link: string | undefined): Promise<{ rows: Row[]; next?: string }> {
+    const spec = this.def.rowSpec;
+    if (spec && this.decoder) {
+      for (let attempt = 1; ; attempt++) {
+        const bytes = await this.fetchBytes(unit, link);
+        const extractedAt = new Date();
+        const page = await this.decoder.decode(bytes, spec);
+        if (!page.error) {
+          for (const row of page.rows) this.addMeta(row, extractedAt);
+          return { rows: page.rows, ...(page.next ? { next: page.next } : {}) };
+        }
+        if (attempt >= 4)
+          throw new NetworkError(
+            `Klaviyo's response to ${this.def.operation} was cut short or is not valid JSON (${page.error}), ${attempt} times.`,
+            { kind: "truncated", operationId: this.def.operation },
+          );
+      }
+    }
+    const body = await this.fetchPage(unit, link);
+    const next = body.links?.next ?? undefined;
+    return { rows: this.toRows(body, unit, new Date()), ...(next ? { next } : {}) };
+  }
+
+  private fetchBytes(unit: Unit, link: string | undefined): Promise<Uint8Array> {
+    const signal = this.opts.signal ? { signal: this.opts.signal } : {};
+    if (link) return this.client.requestBytes("GET", link, signal);
+    const op = getOperation(this.def.operation as OperationKey);
+    if (!op) throw new ConfigError(`Unknown Klaviyo operation "${this.def.operation}".`);
+    return this.client.requestBytes(op.method, op.path, {
+      query: unit.query,
+      ...(unit.path ? { path: unit.path } : {}),
+      ...signal,
+    });
+  }
+
+  private addMeta(row: Row, extractedAt: Date): void {
+    row._extracted_at = extractedAt;
+    row._run_id = this.runId;
+    if (this.def.tracksDeletions) row._deleted_at = null;
+  }
+
   private toRows(page: Page, unit: Unit, extractedAt: Date): Row[] {
     const included = page.included ?? [];
     return (page.data ?? []).map((r) => {
@@ -291,9 +342,7 @@ class StreamRun {
         ...(unit.partition ? { partition: unit.partition } : {}),
         included,
       });
-      row._extracted_at = extractedAt;
-      row._run_id = this.runId;
-      if (this.def.tracksDeletions) row._deleted_at = null;
+      this.addMeta(row, extractedAt);
       return row;
     });
   }
@@ -372,12 +421,12 @@ class StreamRun {
     if (position === DONE) return;
     // The next page, read while the previous one commits (a unit's reads are sequential, so this
     // halves the time per page when commits take as long as reads).
-    let ahead: Promise<Page> | undefined;
+    let ahead: Promise<{ rows: Row[]; next?: string }> | undefined;
     for (;;) {
       this.opts.signal?.throwIfAborted();
-      let body: Page | undefined;
+      let page: { rows: Row[]; next?: string };
       try {
-        body = await (ahead ?? this.fetchPage(unit, position));
+        page = await (ahead ?? this.loadPage(unit, position));
       } catch (err) {
         ahead = undefined;
         // A saved page link the server no longer accepts: start this unit again (merge makes it safe).
@@ -387,13 +436,10 @@ class StreamRun {
         }
         throw err;
       }
-      const next = body.links?.next ?? undefined;
-      ahead = next ? this.fetchPage(unit, next) : undefined;
+      const { next, rows } = page;
+      ahead = next ? this.loadPage(unit, next) : undefined;
       // Awaited on the next turn; a failure here is reported there (or dropped with a failed commit).
       ahead?.catch(() => {});
-      const rows = this.toRows(body, unit, new Date());
-      // The parsed page is several times the size of its rows: let it go before the commit wait.
-      body = undefined;
       const reached = next ?? DONE;
       const last = !next;
       await this.commitPage({
@@ -549,12 +595,32 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
     return { runId, startedAt, results: [], plan };
   }
   const results: StreamResult[] = [];
+  const decoder =
+    opts.decodePages !== "main" && selected.some(({ def }) => def.rowSpec) ? new PageDecoder() : undefined;
+  try {
+    await runStreams(opts, selected, runId, startedAt, results, decoder);
+  } finally {
+    await decoder?.close();
+  }
+  const order = new Map(selected.map(({ def }, i) => [def.name, i]));
+  results.sort((a, b) => (order.get(a.stream) ?? 0) - (order.get(b.stream) ?? 0));
+  return { runId, startedAt, results };
+}
+
+async function runStreams(
+  opts: ExtractOptions,
+  selected: ReturnType<typeof resolveStreams>,
+  runId: string,
+  startedAt: Date,
+  results: StreamResult[],
+  decoder: PageDecoder | undefined,
+): Promise<void> {
   await pool(selected, opts.concurrency ?? 4, async ({ def, sel }) => {
     const t0 = Date.now();
     let run: StreamRun | undefined;
     try {
       const previous = await opts.target.readState(def.name);
-      run = new StreamRun(opts, def, sel, previous, runId, startedAt);
+      run = new StreamRun(opts, def, sel, previous, runId, startedAt, decoder);
       await run.run();
       const ms = Date.now() - t0;
       results.push({
@@ -591,7 +657,4 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
       if (opts.signal?.aborted) throw err;
     }
   });
-  const order = new Map(selected.map(({ def }, i) => [def.name, i]));
-  results.sort((a, b) => (order.get(a.stream) ?? 0) - (order.get(b.stream) ?? 0));
-  return { runId, startedAt, results };
 }

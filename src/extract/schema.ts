@@ -102,37 +102,9 @@ export function columnsFromSpec(
   return cols;
 }
 
-/** Converts an attribute value to what a column of `type` stores. */
-export function coerce(value: unknown, type: ColumnType): unknown {
-  if (value === undefined || value === null) return null;
-  switch (type) {
-    case "TIMESTAMPTZ": {
-      if (value instanceof Date) return value;
-      const d = new Date(typeof value === "number" ? value : String(value));
-      return Number.isNaN(d.getTime()) ? null : d;
-    }
-    case "DATE":
-      return String(value).slice(0, 10);
-    case "BIGINT": {
-      const n = typeof value === "number" ? value : Number(value);
-      return Number.isFinite(n) ? Math.trunc(n) : null;
-    }
-    case "DOUBLE": {
-      const n = typeof value === "number" ? value : Number(value);
-      return Number.isFinite(n) ? n : null;
-    }
-    case "BOOLEAN":
-      return typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : null;
-    case "JSON":
-      return value;
-    default:
-      return typeof value === "string"
-        ? value
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value);
-  }
-}
+import { coerce } from "./row-spec.js";
+
+export { coerce };
 
 /** The default row for a resource: `id` plus its attributes, coerced to the columns' types. */
 export function attributesRow(

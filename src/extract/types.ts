@@ -3,6 +3,7 @@
  * a target is where rows and state go, and the runner interprets both.
  */
 import type { OperationKey } from "../client/typed.js";
+import type { RowSpec } from "./row-spec.js";
 
 export type ColumnType = "VARCHAR" | "BIGINT" | "DOUBLE" | "BOOLEAN" | "TIMESTAMPTZ" | "DATE" | "JSON";
 
@@ -99,6 +100,12 @@ export interface StreamDefinition {
       partition?: string;
     },
   ): Row;
+  /**
+   * Rows that are `id`, attributes and relationship ids only, described as data: pages of such a
+   * stream can be decoded off the main thread (page-decoder.ts). `toRow` must give the same rows
+   * (streams set it to `rowFromResource` with this spec).
+   */
+  rowSpec?: RowSpec;
   /** Memberships: removals are found by a full pass and marked `_deleted_at`. */
   tracksDeletions?: boolean;
   /** Events: read in time windows, several at once, with a lookback. */

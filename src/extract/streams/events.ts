@@ -1,7 +1,8 @@
 /** Events, read in time windows by `datetime` (events have no `updated`, and never change). */
+import { type RowSpec, rowFromResource } from "../row-spec.js";
 import { columnsFromSpec } from "../schema.js";
 import type { StreamDefinition } from "../types.js";
-import { maxPageSize, relatedId, resourceRow } from "./shared.js";
+import { maxPageSize } from "./shared.js";
 
 const EVENT_COLUMNS = columnsFromSpec("get_events", {
   extra: [
@@ -9,6 +10,12 @@ const EVENT_COLUMNS = columnsFromSpec("get_events", {
     { name: "profile_id", type: "VARCHAR" },
   ],
 });
+
+/** Id, attributes, and the metric and profile ids: pages are decoded off the main thread. */
+const EVENT_ROW: RowSpec = {
+  columns: EVENT_COLUMNS,
+  relationships: { metric_id: "metric", profile_id: "profile" },
+};
 
 export const events = {
   name: "events",
@@ -30,9 +37,6 @@ export const events = {
   // pages lower just returns more pages, all followed through links.next.
   pageSize: maxPageSize("get_events"),
   columns: EVENT_COLUMNS,
-  toRow: (resource) =>
-    resourceRow(resource, EVENT_COLUMNS, {
-      metric_id: relatedId(resource, "metric"),
-      profile_id: relatedId(resource, "profile"),
-    }),
+  rowSpec: EVENT_ROW,
+  toRow: (resource) => rowFromResource(resource, EVENT_ROW),
 } satisfies StreamDefinition;
