@@ -390,7 +390,7 @@ async function changeMembers(
   if (!first.listGone) return first.refused;
   if (list.name === undefined) {
     throw new ConfigError(
-      `${NAME}: Klaviyo has no list with id ${list.id} (option list). Check the id (Lists & Segments, the list's settings) or use list_name.`,
+      `${NAME}: Klaviyo has no list with id ${list.id} (option list); it may have been deleted. Check the id (Lists & Segments, the list's settings) or use list_name, then run with --full-resync so every row is added to that list.`,
     );
   }
   ctx.logger.warn(
@@ -398,6 +398,11 @@ async function changeMembers(
   );
   const id = await namedListId(ctx, list.name, op === "add", list.id);
   if (id === undefined) return new Map(); // removing from a list that is gone: nothing to do
+  // The members added before (this run or earlier ones) went with the deleted list.
+  if (op === "add")
+    ctx.requestResync?.(
+      `the list "${list.name}" (${list.id}) was deleted in Klaviyo while syncing; its members are added again to the list "${list.name}" (${id})`,
+    );
   const again = await run({ id, name: list.name });
   if (again.listGone)
     throw new ConfigError(`${NAME}: the list "${list.name}" (${id}) disappeared while syncing.`);
