@@ -31,7 +31,6 @@ import {
   batchRows,
   bisect,
   errorPointers,
-  errorText,
   identifierAttributes,
   isCountryOption,
   pointerIndex,
