@@ -125,6 +125,35 @@ const add = (c: Case) => CASES.push(c);
   });
 }
 {
+  // The YAML library threw a ReferenceError (a crash with a stack) for these; found by fuzzing.
+  const p = file("alias.yaml", "source: duckdb:./w.duckdb\nklaviyo: *nothere\nsyncs: {}\n");
+  add({
+    id: "yaml-alias",
+    what: "a YAML alias to an anchor that does not exist",
+    run: () => cli(["load", "--config", p]),
+    code: 2,
+    says: [/alias\.yaml:2:10: \*nothere refers to no anchor \(&nothere\) defined before it/],
+  });
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+    ),
+    "target: duckdb:./never.duckdb",
+    "streams: *i",
+  ].join("\n");
+  const b = file("bomb.yaml", `${bomb}\n`);
+  add({
+    id: "yaml-alias-bomb",
+    what: "a YAML alias bomb (a billion laughs)",
+    run: () => cli(["extract", "--config", b]),
+    code: 2,
+    says: [/bomb\.yaml:\d+:\d+: .*alias.*Write the values out instead of using YAML aliases/i],
+  });
+}
+{
   const p = file("binary.yaml", Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81, 0x0a, 0x3a, 0x3a]));
   add({
     id: "config-not-text",
@@ -389,7 +418,8 @@ add({
 {
   const csv = file(
     "latin1.csv",
-    Buffer.from("id,email,first_name\n1,latin1@example.com,Jos\xe9\n", "latin1"),
+    // Windows-1252, as Excel on Windows writes it: é is 0xE9, the curly quotes 0x93 and 0x94, € 0x80.
+    Buffer.from("id,email,first_name\n1,latin1@example.com,Jos\xe9 \x93Pepe\x94 \x80\n", "latin1"),
   );
   const c = loadConfig({
     source: `file:${csv}`,
@@ -398,13 +428,13 @@ add({
   });
   add({
     id: "csv-not-utf8",
-    what: "a CSV file in Latin-1, not UTF-8",
+    what: "a CSV file in Windows-1252 / Latin-1, not UTF-8",
     run: async () => {
       const r = await cli(["load", "--config", c.path]);
       return {
         ...r,
         after: () => {
-          expect(emu.store.profiles.byEmailAddress("latin1@example.com")?.first_name).toBe("José");
+          expect(emu.store.profiles.byEmailAddress("latin1@example.com")?.first_name).toBe("José “Pepe” €");
         },
       };
     },
