@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
 /**
  * Reading a config file's YAML, shared by extract.yaml and load.yaml: positions (file:line:col)
  * for every problem, `${VAR}` inside `{ }` and `[ ]` accepted as written, and whatever the YAML

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} config interpolation syntax is written literally in this file
 /**
  * Property-based tests (fast-check) for the parsers that take input from outside: the emulator's
  * filter handling, the config loaders, the CSV reader and the E.164 normaliser. Each answers any
