@@ -11,7 +11,7 @@ export default function setup(): void {
   // Folders of runs older than a day are clutter.
   for (const name of readdirSync(COVERAGE_ROOT)) {
     const p = join(COVERAGE_ROOT, name);
-    if (name !== "latest" && Date.now() - statSync(p).mtimeMs > 86_400_000)
+    if (!name.startsWith("latest") && Date.now() - statSync(p).mtimeMs > 86_400_000)
       rmSync(p, { recursive: true, force: true });
   }
   const dir = join(COVERAGE_ROOT, `run-${Date.now()}-${process.pid}`);

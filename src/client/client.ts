@@ -70,6 +70,8 @@ export interface CallOptions<K extends OperationKey> {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** `false`: do not retry failures after which Klaviyo may have acted (see SendOptions.idempotent). */
+  idempotent?: boolean;
 }
 
 export interface RawRequestOptions<Q = Record<string, unknown> | URLSearchParams, B = unknown> {
@@ -79,6 +81,8 @@ export interface RawRequestOptions<Q = Record<string, unknown> | URLSearchParams
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** `false`: do not retry failures after which Klaviyo may have acted (see SendOptions.idempotent). */
+  idempotent?: boolean;
 }
 
 /** Reads a scale like `10x`, `0.5`, or `off` from the environment. */

@@ -39,6 +39,13 @@ export interface SendOptions {
    * thrown as usual.
    */
   unparsed?: boolean;
+  /**
+   * `false` for a request that must not take effect twice (creating a list): a failure after which
+   * Klaviyo may have acted on it (a 5xx, a timeout, a reset or cut-short answer) is not retried but
+   * thrown, so the caller can look before it sends again. 429s and connections refused before
+   * anything was sent are still retried. Default true: every retryable failure is retried.
+   */
+  idempotent?: boolean;
 }
 
 export interface KlaviyoResponse<T = unknown> {
@@ -256,6 +263,7 @@ export class KlaviyoCore {
         // Every caller of this operation waits, not just this one.
         if (op) config.budget.pause(op, tiers, delay / 1000);
       } else {
+        if (options.idempotent === false && !neverSent(failure)) throw failure;
         serverFailures++;
         if (serverFailures > config.retry.maxRetries) throw failure;
         delay = backoffDelay(serverFailures, config.retry);
@@ -315,6 +323,11 @@ export class KlaviyoCore {
       options.signal?.removeEventListener("abort", onAbort);
     }
   }
+}
+
+/** A failure that proves the request never reached Klaviyo (so sending it again cannot repeat it). */
+function neverSent(failure: KlaviyoError): boolean {
+  return failure instanceof NetworkError && (failure.kind === "refused" || failure.kind === "dns");
 }
 
 function parseBody(text: string, contentType: string | undefined): { value: unknown; error?: string } {

@@ -26,7 +26,7 @@
  * secret key.
  */
 import { readFile } from "node:fs/promises";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar } from "yaml";
+import { isMap, isScalar, isSeq, type Scalar } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../client/errors.js";
 import { registerSecret } from "../util/redact.js";
@@ -46,8 +46,11 @@ import {
   startDateHint,
 } from "./values.js";
 
+import { formatPath, type Locator, type Path, readConfigYaml } from "./yaml.js";
+
 export type { ExtractConfig } from "./resolve.js";
 export { parseDuration, parseTarget, type TargetSpec } from "./values.js";
+export { formatPath, Locator, type Path } from "./yaml.js";
 
 export interface ExtractConfigOptions {
   /** Variables for `${VAR}` (default: process.env). */
@@ -60,8 +63,6 @@ export interface ExtractConfigOptions {
    */
   streamOptions?: (stream: string) => readonly string[];
 }
-
-export type Path = Array<string | number>;
 
 /** Keys whose values are registered as secrets (and never echoed). */
 export const SECRET_KEY_RE = /(?:^|_)(?:api_key|password|token|secret)$/i;
@@ -163,84 +164,6 @@ function keysAt(path: Path): { keys: string[]; where: string } {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Positions
-
-export function formatPath(path: Path): string {
-  return path
-    .map((seg, i) => {
-      if (typeof seg === "number") return `[${seg}]`;
-      const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg) ? seg : `"${seg}"`;
-      return i === 0 ? plain : `.${plain}`;
-    })
-    .join("");
-}
-
-interface Found {
-  found: boolean;
-  /** The value node, when present and not empty. */
-  node?: unknown;
-  /** Start of the value (or of its key when the value is empty); the nearest ancestor key when not found. */
-  offset: number;
-  /** Start of the key of the last path segment, when found in a map. */
-  keyOffset?: number;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  if (node && typeof node === "object" && "range" in node) {
-    const range = (node as { range?: [number, number, number] | null }).range;
-    if (range && !(isScalar(node) && node.value === null && range[0] === range[1])) return range[0];
-  }
-  return undefined;
-}
-
-export class Locator {
-  constructor(
-    private readonly file: string,
-    private readonly root: unknown,
-    private readonly lines: LineCounter,
-  ) {}
-
-  find(path: Path): Found {
-    let cur: unknown = this.root;
-    let offset = rangeStart(this.root) ?? 0;
-    let keyOffset: number | undefined;
-    for (const seg of path) {
-      if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) return { found: false, offset };
-        keyOffset = rangeStart(pair.key) ?? offset;
-        offset = keyOffset;
-        cur = pair.value;
-      } else if (isSeq(cur) && typeof seg === "number" && cur.items[seg] !== undefined) {
-        keyOffset = undefined;
-        cur = cur.items[seg];
-      } else {
-        return { found: false, offset };
-      }
-      offset = rangeStart(cur) ?? offset;
-    }
-    const empty = cur === null || cur === undefined || (isScalar(cur) && cur.value === null);
-    return {
-      found: true,
-      ...(empty ? {} : { node: cur }),
-      offset,
-      ...(keyOffset === undefined ? {} : { keyOffset }),
-    };
-  }
-
-  at(offset: number): string {
-    const { line, col } = this.lines.linePos(offset);
-    return `${this.file}:${line}:${col}`;
-  }
-
-  /** Throws a ConfigError that starts with the file, line and column of `path` (or of its key). */
-  fail(path: Path, message: string, key = false): never {
-    const found = this.find(path);
-    throw new ConfigError(`${this.at(key ? (found.keyOffset ?? found.offset) : found.offset)}: ${message}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Interpolation
 
 /** Expands `${VAR}` in every string value; returns the interpolated scalars with their variables. */
@@ -335,23 +258,13 @@ export function parseExtractConfig(
 ): ExtractConfig {
   const { file, streamNames } = options;
   const env = options.env ?? process.env;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const { line, col } = lines.linePos(firstError.pos[0]);
-    const message = firstError.message.split("\n")[0]?.replace(/[.:\s]+$/, "") ?? "invalid YAML";
-    throw new ConfigError(`${file}:${line}:${col}: ${message}.`);
-  }
-  const root = doc.contents;
-  const locator = new Locator(file, root, lines);
-  if (root === null || (isScalar(root) && root.value === null)) {
-    throw new ConfigError(
-      `${file}:1:1: the config file is empty; it needs at least target and streams (e.g. "target: duckdb:./klaviyo.duckdb" and "streams: { profiles: {} }").`,
-    );
-  }
-  const interpolated = interpolate(root, text, env, locator);
-  const raw: unknown = doc.toJS();
+  const { root, parsedText, locator, toJS } = readConfigYaml(
+    text,
+    file,
+    'the config file is empty; it needs at least target and streams (e.g. "target: duckdb:./klaviyo.duckdb" and "streams: { profiles: {} }").',
+  );
+  const interpolated = interpolate(root, parsedText, env, locator);
+  const raw: unknown = toJS();
 
   const problems: Located[] = [];
   const parsed = configSchema.safeParse(raw);

@@ -26,7 +26,7 @@
  * ConfigError starting with `file:line:column:` (the YAML helpers are shared with the extract
  * config), with a suggestion when a name looks mistyped.
  */
-import { isScalar, LineCounter, parseDocument, type Scalar } from "yaml";
+import type { Scalar } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../client/errors.js";
 import {
@@ -40,17 +40,15 @@ import type { FieldSpec } from "../load/types.js";
 import { registerSecret } from "../util/redact.js";
 import {
   describeValue,
-  formatPath,
   interpolate,
   type Located,
-  Locator,
   located,
-  type Path,
   readConfigText,
   SECRET_KEY_RE,
 } from "./extract.js";
 import { closest, didYouMean, listQuoted } from "./suggest.js";
 import { EXPECTED, isHttpUrl, normalizeRateLimits } from "./values.js";
+import { formatPath, type Locator, type Path, readConfigYaml } from "./yaml.js";
 
 /** What the config needs to know of an action (an ActionDefinition fits). */
 export interface LoadActionSpec {
@@ -412,156 +410,17 @@ export async function loadLoadConfig(path: string, options: LoadConfigOptions): 
 }
 
 /** Line starts of `text`, for positions in the text as written. */
-function lineCounterFor(text: string): LineCounter {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
-  return lines;
-}
-
-/**
- * `{ api_key: ${KLAVIYO_API_KEY} }` is not valid YAML: in a `{ }` or `[ ]` collection a plain value
- * cannot contain `{`. Such values are quoted here (`"${KLAVIYO_API_KEY}"`) so the config reads as
- * written; `inserts` are the offsets of the added quotes, to report positions in the original text.
- */
-export function quoteFlowVariables(text: string): { text: string; inserts: number[] } | undefined {
-  let out = "";
-  const inserts: number[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let i = 0;
-  let prev = "\n"; // last non-space character outside quotes
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quote) {
-      out += ch;
-      if (ch === "\\" && quote === '"') {
-        out += text[i + 1] ?? "";
-        i += 2;
-        continue;
-      }
-      if (ch === quote) {
-        if (quote === "'" && text[i + 1] === "'") {
-          out += "'";
-          i += 2;
-          continue;
-        }
-        quote = undefined;
-        prev = ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
-      const end = text.indexOf("\n", i);
-      const stop = end === -1 ? text.length : end;
-      out += text.slice(i, stop);
-      i = stop;
-      continue;
-    }
-    const startsScalar = depth > 0 && (prev === ":" || prev === "," || prev === "{" || prev === "[");
-    if (startsScalar && ch !== " " && ch !== "\t" && ch !== "\n" && ch !== "\r" && !"{}[],\"'".includes(ch)) {
-      // A plain scalar in a flow collection: up to the next , } ] or line end (or " #").
-      let j = i;
-      let inVar = false;
-      while (j < text.length) {
-        const c = text[j]!;
-        if (inVar) {
-          if (c === "}") inVar = false;
-        } else if (c === "$" && text[j + 1] === "{") {
-          inVar = true;
-          j++;
-        } else if (c === "," || c === "}" || c === "]" || c === "\n" || c === "\r") break;
-        else if (c === "#" && /\s/.test(text[j - 1] ?? "")) break;
-        j++;
-      }
-      const raw = text.slice(i, j);
-      const value = raw.replace(/\s+$/, "");
-      if (value.includes("${") && !/["\\]/.test(value) && !/:\s/.test(value)) {
-        inserts.push(out.length);
-        out += '"';
-        out += value;
-        inserts.push(out.length);
-        out += '"';
-        out += raw.slice(value.length);
-        prev = '"';
-        i = j;
-        continue;
-      }
-    }
-    if (ch === '"' || ch === "'") {
-      // A quote starts a quoted scalar only where a scalar can start.
-      if (":,{[-?\n".includes(prev)) quote = ch;
-    }
-    if (ch === "{" || ch === "[") depth++;
-    else if ((ch === "}" || ch === "]") && depth > 0) depth--;
-    if (ch === "\n") {
-      if (depth === 0) prev = "\n";
-    } else if (ch !== " " && ch !== "\t" && ch !== "\r") prev = ch;
-    out += ch;
-    i++;
-  }
-  return inserts.length > 0 ? { text: out, inserts } : undefined;
-}
-
-/** A Locator whose offsets are in the quoted text and whose positions are in the original. */
-class ShiftedLocator extends Locator {
-  constructor(
-    file: string,
-    root: unknown,
-    lines: LineCounter,
-    private readonly inserts: readonly number[],
-  ) {
-    super(file, root, lines);
-  }
-
-  override at(offset: number): string {
-    let before = 0;
-    while (before < this.inserts.length && (this.inserts[before] ?? 0) < offset) before++;
-    return super.at(offset - before);
-  }
-}
-
-function parseYaml(text: string) {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false });
-  return { doc, lines };
-}
-
 /** Validates load config text; `file` names it in messages. */
 export function parseLoadConfig(text: string, options: LoadConfigOptions & { file: string }): LoadConfig {
   const { file } = options;
   const env = options.env ?? process.env;
-  let { doc, lines } = parseYaml(text);
-  let parsedText = text;
-  let inserts: number[] | undefined;
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const quoted = quoteFlowVariables(text);
-    const retry = quoted ? parseYaml(quoted.text) : undefined;
-    if (quoted && retry && retry.doc.errors.length === 0) {
-      ({ doc } = retry);
-      lines = lineCounterFor(text);
-      parsedText = quoted.text;
-      inserts = quoted.inserts;
-    } else {
-      const { line, col } = lines.linePos(firstError.pos[0]);
-      const message = firstError.message.split("\n")[0]?.replace(/[.:\s]+$/, "") ?? "invalid YAML";
-      const hint = text.includes("${")
-        ? ' Inside { } or [ ], quote values that use ${VAR}, e.g. { api_key: "${KLAVIYO_API_KEY}" }.'
-        : "";
-      throw new ConfigError(`${file}:${line}:${col}: ${message}.${hint}`);
-    }
-  }
-  const root = doc.contents;
-  const locator = inserts ? new ShiftedLocator(file, root, lines, inserts) : new Locator(file, root, lines);
-  if (root === null || (isScalar(root) && root.value === null)) {
-    throw new ConfigError(
-      `${file}:1:1: the config file is empty; it needs at least source and syncs (e.g. "source: duckdb:./warehouse.duckdb" and a sync under "syncs:").`,
-    );
-  }
+  const { root, parsedText, locator, toJS } = readConfigYaml(
+    text,
+    file,
+    'the config file is empty; it needs at least source and syncs (e.g. "source: duckdb:./warehouse.duckdb" and a sync under "syncs:").',
+  );
   const interpolated = interpolate(root, parsedText, env, locator);
-  const raw: unknown = doc.toJS();
+  const raw: unknown = toJS();
 
   const problems: Located[] = [];
   const parsed = configSchema.safeParse(raw);

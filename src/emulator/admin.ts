@@ -19,6 +19,8 @@ export interface AdminContext {
   oauth: OAuthServer;
   handlers: Map<string, Handler>;
   clock: Clock;
+  /** The private keys the emulator accepts (`POST /admin/api-keys`, `DELETE /admin/api-keys/KEY`). */
+  apiKeys: { add(key: { key: string; scopes?: string[] }): void; revoke(key: string): boolean };
   reseed: (options: SeedOptions) => SeedSummary;
 }
 
@@ -124,7 +126,26 @@ export async function handleAdmin(
       }));
       return json(200, { lists: out });
     }
+    case "POST /admin/api-keys": {
+      const body = parseJson(raw) as { key?: unknown; scopes?: unknown } | undefined;
+      if (
+        typeof body?.key !== "string" ||
+        body.key.length === 0 ||
+        (body.scopes !== undefined &&
+          !(Array.isArray(body.scopes) && body.scopes.every((x) => typeof x === "string")))
+      )
+        return json(400, {
+          error: 'body must be {"key":"pk_...","scopes":["profiles:read",...]} (scopes optional)',
+        });
+      ctx.apiKeys.add({ key: body.key, ...(body.scopes ? { scopes: body.scopes as string[] } : {}) });
+      return json(200, { ok: true });
+    }
     default:
+      if (method.toUpperCase() === "DELETE" && url.pathname.startsWith("/admin/api-keys/")) {
+        // Revoking a key: the next request with it is 401, as in Klaviyo after a key is deleted.
+        const key = decodeURIComponent(url.pathname.slice("/admin/api-keys/".length));
+        return ctx.apiKeys.revoke(key) ? json(200, { ok: true }) : json(404, { error: "no such key" });
+      }
       return json(404, { error: `no admin endpoint ${route}` });
   }
 }

@@ -187,14 +187,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     generatedKey = `pk_emulator_${Math.random().toString(36).slice(2, 12)}`;
     configured.push(generatedKey);
   }
-  configured.forEach((k, i) => {
+  let keyCount = 0;
+  const addKey = (k: string | EmulatorKey) => {
     const entry = typeof k === "string" ? { key: k } : k;
     keys.set(entry.key, {
       kind: "api-key",
-      id: `key${i + 1}`,
+      id: `key${++keyCount}`,
       scopes: entry.scopes ? new Set(entry.scopes) : undefined,
     });
-  });
+  };
+  for (const k of configured) addKey(k);
+  const apiKeys = { add: addKey, revoke: (key: string) => keys.delete(key) };
   const oauth = new OAuthServer(clock, options.oauthClients ?? [], options.oauthTokenTtlSeconds ?? 3600);
   const handlers: Map<string, Handler> = buildHandlers(store);
   const sockets = new Set<Socket>();
@@ -431,7 +434,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       store.tick();
       if (url.pathname.startsWith("/admin/")) {
         out = await handleAdmin(
-          { store, limiter, faults, oauth, handlers, clock, reseed: (s) => seedStore(store, s) },
+          { store, limiter, faults, oauth, handlers, clock, apiKeys, reseed: (s) => seedStore(store, s) },
           req.method ?? "GET",
           url,
           raw,

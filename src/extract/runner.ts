@@ -594,6 +594,21 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResult> {
     }
     return { runId, startedAt, results: [], plan };
   }
+  // One run per target at a time: a second one is refused here, before it reads or writes anything.
+  const release = await opts.target.lockWriter?.();
+  try {
+    return await extractStreams(opts, selected, runId, startedAt);
+  } finally {
+    await release?.();
+  }
+}
+
+async function extractStreams(
+  opts: ExtractOptions,
+  selected: Array<{ def: StreamDefinition; sel: StreamSelection }>,
+  runId: string,
+  startedAt: Date,
+): Promise<ExtractResult> {
   const results: StreamResult[] = [];
   const decoder =
     opts.decodePages !== "main" && selected.some(({ def }) => def.rowSpec) ? new PageDecoder() : undefined;

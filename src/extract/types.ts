@@ -168,4 +168,9 @@ export interface Target {
   dropTable(table: string): Promise<void>;
   /** Row count, for summaries and tests. */
   count(table: string): Promise<number>;
+  /**
+   * Takes the target's writer lock for one run (see targets/writer-lock.ts); resolves to its
+   * release. Throws TargetLockedError (a ConfigError naming the holder) while another run writes.
+   */
+  lockWriter?(): Promise<() => Promise<void>>;
 }

@@ -209,7 +209,34 @@ export function wasValidated(row: LoadRow): boolean {
   return validatedRows.has(row);
 }
 
+/**
+ * Runs one sync. When an action finds that what the sync confirmed before is gone from Klaviyo
+ * (the list it adds to was deleted while it ran, see ActionContext.requestResync), the run ends
+ * and the sync runs once more as a full resync, so Klaviyo ends holding every row again.
+ */
 export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
+  let resync: string | undefined;
+  const first = await runSyncOnce(opts, (reason) => {
+    resync ??= reason;
+  });
+  if (resync === undefined || opts.dryRun) return first;
+  const logger = opts.logger ?? opts.client.core.config.logger;
+  logger.warn(`sync ${opts.sync.name}: ${resync}; sending every row again (a full resync)`);
+  let again: string | undefined;
+  const second = await runSyncOnce({ ...opts, fullResync: true }, (reason) => {
+    again ??= reason;
+  });
+  if (again !== undefined)
+    throw new ConfigError(
+      `Sync ${opts.sync.name}: ${again}, and again while every row was being sent once more. Something keeps deleting it: stop that, then run the sync with --full-resync.`,
+    );
+  return second;
+}
+
+async function runSyncOnce(
+  opts: RunSyncOptions,
+  requestResync: (reason: string) => void,
+): Promise<RunSyncResult> {
   const { sync, state, client } = opts;
   // The CLI gives the client its logger: the engine's warnings (a lock taken over, rows that
   // changed between the reads) go to the same place unless a logger is given.
@@ -314,6 +341,7 @@ export async function runSync(opts: RunSyncOptions): Promise<RunSyncResult> {
       ...(opts.signal ? { signal: opts.signal } : {}),
       now: opts.now ?? Date.now,
       sleep: opts.sleep ?? ((ms, signal) => client.core.config.clock.sleep(ms, signal)),
+      requestResync,
     };
     const total = wanted.size;
     let sent = 0;

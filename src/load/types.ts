@@ -88,6 +88,11 @@ export interface ActionContext {
   /** Injectable clock for job polling. */
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Says that what this sync confirmed before is gone from Klaviyo (the list it adds to was
+   * deleted and re-created): once this run ends, the engine sends every row of the model again.
+   */
+  requestResync?(reason: string): void;
 }
 
 export interface BatchLimits {

@@ -1,7 +1,7 @@
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../../client/errors.js";
+import { ConfigError, KlaviyoError } from "../../client/errors.js";
 import { createClient } from "../../client/index.js";
 import { type LoadConfig, loadLoadConfig } from "../../config/load.js";
 import { ACTIONS, getAction } from "../../load/actions/index.js";
@@ -49,6 +49,11 @@ async function openRunsState(
   }
   if (flags.config === undefined) {
     const path = flags.state ?? DEFAULT_STATE_PATH;
+    // Reading runs never creates a state file (a mistyped path would leave an empty one behind).
+    if (!existsSync(path))
+      throw new ConfigError(
+        `No load state at ${path}: no load has recorded runs there. Pass the state file a load.yaml names with --state FILE, or the load.yaml itself with --config FILE.`,
+      );
     return { state: await openLoadState(path), where: path };
   }
   const config = await loadConfigForState(flags.config, ctx);
@@ -98,6 +103,36 @@ async function releaseLock(flags: LoadFlags, ctx: CliContext): Promise<void> {
   } finally {
     await state.close();
   }
+}
+
+/**
+ * Opens the reject report for appending (owner-only: it holds rows' values). Problems (a folder
+ * that cannot be created, a path that is a folder) are configuration errors, found before anything
+ * is sent.
+ */
+function openRejects(path: string): ReturnType<typeof createWriteStream> {
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, "a", 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a part of its folder path is a file"
+        : code === "EISDIR"
+          ? "it is a folder"
+          : code === "EACCES" || code === "EPERM"
+            ? "permission denied"
+            : (code ?? (err as Error).message);
+    throw new ConfigError(
+      `Cannot write the reject report ${path} (--rejects): ${why}. Give a file path in a folder you can write to.`,
+    );
+  }
+  const stream = createWriteStream("", { fd });
+  // A write that fails later (disk full) must not crash the run: the report is a by-product.
+  stream.on("error", () => {});
+  return stream;
 }
 
 /** The model of one sync, reporting the first pass's progress (rows read, then the diff) and when the second ends. */
@@ -232,8 +267,13 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config 
       }
       let rejects: ReturnType<typeof createWriteStream> | undefined;
       if (flags.rejects) {
-        mkdirSync(dirname(flags.rejects), { recursive: true });
-        rejects = createWriteStream(flags.rejects, { flags: "a" });
+        try {
+          rejects = openRejects(flags.rejects);
+        } catch (err) {
+          await state.close();
+          await client.close();
+          throw err;
+        }
       }
       const controller = new AbortController();
       const stop = () => controller.abort(new Error("interrupted"));
@@ -252,7 +292,11 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config 
         for (const text of deferred) ctx.output.out(text);
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
-        rejects?.end();
+        // Every line is on disk when the command returns (callers in this process read it).
+        if (rejects) {
+          const stream = rejects;
+          await new Promise<void>((resolve) => stream.end(resolve));
+        }
         await state.close();
         await client.close();
       }
@@ -306,6 +350,10 @@ Runs are recorded: klaviyo-sync runs list | klaviyo-sync runs show ID (--config 
             });
           } catch (err) {
             progress.end(s.name, { error: err instanceof Error ? err : new Error(String(err)) });
+            // A failure from Klaviyo (a revoked key, an outage) stops the sync part-way: say what
+            // was kept. Configuration problems say what to fix on their own.
+            if (err instanceof KlaviyoError && !(err instanceof ConfigError))
+              err.message = `Sync ${s.name} stopped: ${err.message.replace(/\s*$/, "")} The rows Klaviyo confirmed before are recorded (klaviyo-sync runs list); the next run sends only the others.`;
             throw err;
           }
           progress.end(s.name, {

@@ -13,6 +13,8 @@ export interface RequestOptions {
   /** Per-attempt timeout, ms. */
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /** `false`: do not retry failures after which Klaviyo may have acted (see SendOptions.idempotent). */
+  idempotent?: boolean;
 }
 
 /** Options for collection methods: stop after `maxPages` pages. */

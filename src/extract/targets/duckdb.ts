@@ -16,10 +16,11 @@
  *
  * Append batches go into a temporary table and then into the stream's table, with the state.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ConfigError } from "../../client/errors.js";
+import { holderPid, isLockConflict } from "../../load/state/file.js";
 import {
   type Column,
   type ColumnType,
@@ -28,6 +29,7 @@ import {
   type StreamState,
   type Target,
 } from "../types.js";
+import { lockedMessage, lockInProcess, type ReleaseLock, TargetLockedError } from "./writer-lock.js";
 
 const STATE_TABLE = "_klaviyo_sync_state";
 const STAGE_PREFIX = "_ks_stage_";
@@ -96,6 +98,9 @@ export class DuckDBTarget implements Target {
    */
   private readonly appendable = new Map<string, string>();
 
+  /** The database file is owner-only (created so by this target): its WAL is kept so too. */
+  private created = false;
+
   constructor(readonly path: string) {
     this.description = `duckdb:${path}`;
   }
@@ -105,7 +110,21 @@ export class DuckDBTarget implements Target {
     return this.conn;
   }
 
+  /** Makes a database this target created, and its write-ahead log, readable by the owner only. */
+  private tighten(): void {
+    for (const f of [this.path, `${this.path}.wal`]) {
+      try {
+        chmodSync(f, 0o600);
+      } catch {
+        // Not there (no WAL right now), or a file system without modes.
+      }
+    }
+  }
+
   async open(): Promise<void> {
+    const created = this.path !== ":memory:" && !existsSync(this.path);
+    // A file that is owner-only already (created by an earlier run) keeps its WAL owner-only too.
+    this.created = created || (this.path !== ":memory:" && (statSync(this.path).mode & 0o077) === 0);
     if (this.path !== ":memory:") {
       try {
         mkdirSync(dirname(resolve(this.path)), { recursive: true });
@@ -125,16 +144,29 @@ export class DuckDBTarget implements Target {
       this.conn = await this.instance.connect();
     } catch (err) {
       const msg = (err as Error).message;
-      const hint = /lock/i.test(msg)
-        ? " Another process (perhaps another klaviyo-sync run or a DuckDB shell) has the file open; close it or use another file."
-        : "";
-      throw new ConfigError(`Cannot open DuckDB database ${this.path}: ${msg}.${hint}`);
+      if (isLockConflict(err)) {
+        const pid = holderPid(err);
+        throw new TargetLockedError(
+          lockedMessage(
+            `DuckDB database ${this.path}`,
+            pid === undefined ? "another process has the file open" : `pid ${pid} has the file open`,
+            " A DuckDB shell or any other program that has the file open blocks it too: close it.",
+          ),
+        );
+      }
+      throw new ConfigError(`Cannot open DuckDB database ${this.path}: ${msg.split("\n")[0]}.`);
     }
     await this.c.run(
       `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR PRIMARY KEY, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
     );
+    if (created) this.tighten();
     // Rows a killed run committed to a stage (with their state) reach their tables first.
     await this.lock.run(() => this.mergeLeftoverStages());
+  }
+
+  /** Another process cannot open the file while this one has it; within this process, a registry. */
+  async lockWriter(): Promise<ReleaseLock> {
+    return lockInProcess(`duckdb:${resolve(this.path)}`, `DuckDB database ${this.path}`);
   }
 
   async close(): Promise<void> {
@@ -191,6 +223,8 @@ export class DuckDBTarget implements Target {
 
   async commit(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     await this.lock.run(async () => {
+      // The write-ahead log comes and goes (checkpoints): owner-only, like the file.
+      if (this.created) this.tighten();
       if (
         batch.write === "merge" &&
         batch.primaryKey.length > 0 &&

@@ -37,6 +37,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ConfigError } from "../../client/errors.js";
 import type { Column, ColumnType, Row, StreamState, Target } from "../types.js";
 import { checkTableName, csvLines, Mutex, normalizeRows } from "./values.js";
+import { LOCK_FILE, lockFile, type ReleaseLock } from "./writer-lock.js";
 
 export type FileFormat = "jsonl" | "csv" | "parquet";
 
@@ -188,6 +189,12 @@ export class FileTarget implements Target {
       if (await exists(table)) await rm(join(this.dir, name), { recursive: true, force: true });
       else await rename(join(this.dir, name), table);
     }
+  }
+
+  /** A lock file in the folder; one left by a run that is gone from this host is taken over. */
+  async lockWriter(): Promise<ReleaseLock> {
+    await mkdir(this.dir, { recursive: true }).catch(() => {});
+    return lockFile(join(this.dir, LOCK_FILE), this.description);
   }
 
   async close(): Promise<void> {

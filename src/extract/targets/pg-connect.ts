@@ -3,6 +3,7 @@
  * instance (tests, embedded use) behind the same small session interface. Connection failures
  * become ConfigErrors that name the server and what to check, with the password redacted.
  */
+import { hostname } from "node:os";
 import pg from "pg";
 import { ConfigError } from "../../client/errors.js";
 import { Mutex } from "./values.js";
@@ -22,8 +23,20 @@ export interface SqlDriver {
   readonly description: string;
   /** Runs `fn` with a session of its own; the session is released (or discarded on error) after. */
   session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Takes the session-level advisory lock (space, key) on a connection of its own, kept until
+   * `release` (a process that dies loses its connection, and the lock with it). When another
+   * session holds it: `{ holder }`, what the server says about that session, if it lets us see.
+   */
+  tryExclusive(
+    space: string,
+    key: string,
+  ): Promise<{ release(): Promise<void> } | { holder: string | undefined }>;
   end(): Promise<void>;
 }
+
+/** The in-process locks of PGlite instances (one connection: advisory locks would be re-entrant). */
+const pgliteExclusive = new WeakMap<PGliteLike, Set<string>>();
 
 /** What the target needs of a PGlite instance (`@electric-sql/pglite`), structurally. */
 export interface PGliteLike {
@@ -249,6 +262,51 @@ export function pgPoolDriver(
         throw err;
       }
     },
+    async tryExclusive(space, key) {
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        // Shown to a second run that finds the lock taken (pg_stat_activity).
+        application_name: `klaviyo-sync pid ${process.pid} on ${hostname()}`.slice(0, 63),
+      });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw connectionError(ep, err, password);
+      }
+      try {
+        const r = await client.query("SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS ok", [
+          space,
+          key,
+        ]);
+        if (r.rows[0]?.ok === true) return { release: () => client.end().catch(() => {}) };
+        const h = await client
+          .query(
+            `SELECT a.pid, a.application_name, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                AND l.classid = (hashtext($1)::bigint & 4294967295)::text::oid
+                AND l.objid = (hashtext($2)::bigint & 4294967295)::text::oid
+              LIMIT 1`,
+            [space, key],
+          )
+          .catch(() => ({ rows: [] as Record<string, unknown>[] }));
+        const row = h.rows[0] as
+          | { pid?: number; application_name?: string; backend_start?: Date }
+          | undefined;
+        await client.end().catch(() => {});
+        if (!row) return { holder: undefined };
+        const since =
+          row.backend_start instanceof Date ? `, connected since ${row.backend_start.toISOString()}` : "";
+        return {
+          holder: `${row.application_name || "a session"} (server pid ${row.pid}${since}); a run that was killed releases it when its connection ends`,
+        };
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw err;
+      }
+    },
     async end(): Promise<void> {
       if (ended) return;
       ended = true;
@@ -281,6 +339,22 @@ export function pgliteDriver(db: PGliteLike): SqlDriver {
           throw err;
         }
       });
+    },
+    async tryExclusive(space, key) {
+      let held = pgliteExclusive.get(db);
+      if (!held) {
+        held = new Set();
+        pgliteExclusive.set(db, held);
+      }
+      const k = `${space}\u0000${key}`;
+      if (held.has(k)) return { holder: `an extract in this process, pid ${process.pid}` };
+      held.add(k);
+      const set = held;
+      return {
+        release: async () => {
+          set.delete(k);
+        },
+      };
     },
     async end(): Promise<void> {},
   };

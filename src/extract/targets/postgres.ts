@@ -20,6 +20,7 @@ import {
   type SqlSession,
 } from "./pg-connect.js";
 import { lastPerKey, rawCsv } from "./values.js";
+import { lockedMessage, type ReleaseLock, TargetLockedError } from "./writer-lock.js";
 
 export type { PGliteLike } from "./pg-connect.js";
 export { redactUrl } from "./pg-connect.js";
@@ -131,6 +132,13 @@ export class PostgresTarget implements Target {
         `CREATE TABLE IF NOT EXISTS ${this.qualified(STATE_TABLE)} (stream TEXT PRIMARY KEY, state JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
       );
     });
+  }
+
+  /** A session-level advisory lock per schema, on a connection of its own (see writer-lock.ts). */
+  async lockWriter(): Promise<ReleaseLock> {
+    const got = await this.driver.tryExclusive("klaviyo-sync extract", this.schema);
+    if ("release" in got) return got.release;
+    throw new TargetLockedError(lockedMessage(this.description, got.holder));
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,9 @@
  */
 
 import { isUtf8 } from "node:buffer";
-import { open, stat } from "node:fs/promises";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError } from "../../client/errors.js";
 import { uniqueNames } from "./model.js";
 
@@ -266,9 +268,9 @@ export async function csvLayout(path: string, delimiter?: string): Promise<CsvLa
       text = head.toString("utf8").replace(/^\uFEFF/, "");
     } else {
       encoding = "latin-1";
-      text = head.toString("latin1");
+      text = new TextDecoder(SINGLE_BYTE).decode(head);
       notices.push(
-        `${path} is not UTF-8 (first non-UTF-8 byte on line ${scan.firstBadLine ?? "?"}) and was read as Latin-1 (ISO-8859-1). Save it as UTF-8 if characters look wrong.`,
+        `${path} is not UTF-8 (first non-UTF-8 byte on line ${scan.firstBadLine ?? "?"}) and was read as Latin-1 (Windows-1252, as Excel on Windows writes it). Save it as UTF-8 if characters look wrong.`,
       );
     }
   }
@@ -278,6 +280,11 @@ export async function csvLayout(path: string, delimiter?: string): Promise<CsvLa
   if (header === undefined) {
     throw new ConfigError(
       `The model file ${path}: the header (line 1) has an unterminated quote; the first line must name the columns.`,
+    );
+  }
+  if (header.some((h) => h.includes("\u0000"))) {
+    throw new ConfigError(
+      `The model file ${path}: the header (line 1) holds a NUL byte, so this is not a text file. A CSV model is text (UTF-8) whose first line names the columns.`,
     );
   }
   if (header.every((h) => h.trim() === "")) {
@@ -407,6 +414,44 @@ async function scanLines(path: string, delimiter: string): Promise<LineScan> {
     await fh.close();
   }
   return out;
+}
+
+/**
+ * The single-byte encoding a file that is not UTF-8 is read in: Windows-1252, the superset of
+ * Latin-1 (ISO-8859-1) that Excel on Windows writes: “smart quotes”, €, – and … are bytes
+ * 0x80-0x9F there, which DuckDB's own latin-1 reader refuses ("File is not latin-1 encoded").
+ */
+const SINGLE_BYTE = "windows-1252";
+
+/**
+ * Writes a UTF-8 copy of a single-byte (Windows-1252) file, for DuckDB to read; line breaks keep
+ * their bytes, so line numbers stay the same. The copy is owner-only (it holds the model's data);
+ * `remove` deletes it.
+ */
+export async function utf8Copy(path: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "klaviyo-sync-csv-"));
+  const out = join(dir, "model.csv");
+  const decoder = new TextDecoder(SINGLE_BYTE);
+  const input = await open(path, "r");
+  const output = await open(out, "w", 0o600);
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    for (;;) {
+      const { bytesRead } = await input.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      await output.write(decoder.decode(buf.subarray(0, bytesRead), { stream: true }));
+    }
+    await output.write(decoder.decode());
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw new ConfigError(
+      `The model file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
+  } finally {
+    await input.close();
+    await output.close();
+  }
+  return { path: out, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** `read_csv(...)` reading every column as text, bad lines left out (and stored when `rejects` names tables). */

@@ -22,6 +22,7 @@ import {
   rejectsSql,
   sqlString,
   typesFromInference,
+  utf8Copy,
 } from "./csv.js";
 import { databaseMessage, sqlError } from "./errors.js";
 import { type Model, type ModelRejects, uniqueNames } from "./model.js";
@@ -113,9 +114,22 @@ export class DuckDBModel implements Model {
     if (source.format !== "csv") {
       if (!existsSync(path)) throw new ConfigError(`The model file ${path} does not exist.`);
     }
-    const layout = source.format === "csv" ? await csvLayout(path, source.delimiter) : undefined;
-    const instance = await DuckDBInstance.create(":memory:");
-    const conn = await instance.connect();
+    let layout = source.format === "csv" ? await csvLayout(path, source.delimiter) : undefined;
+    // A file that is not UTF-8 is read from a UTF-8 copy (see utf8Copy), removed on close.
+    let copy: Awaited<ReturnType<typeof utf8Copy>> | undefined;
+    if (layout?.encoding === "latin-1") {
+      copy = await utf8Copy(path);
+      layout = { ...layout, encoding: "utf-8" };
+    }
+    let instance: DuckDBInstance;
+    let conn: DuckDBConnection;
+    try {
+      instance = await DuckDBInstance.create(":memory:");
+      conn = await instance.connect();
+    } catch (err) {
+      await copy?.remove();
+      throw err;
+    }
     try {
       await conn.run("SET TimeZone = 'UTC'");
     } catch {
@@ -137,7 +151,7 @@ export class DuckDBModel implements Model {
     };
     let plan: Plan;
     if (layout) {
-      plan = csvPlan(conn, source, layout, fail);
+      plan = csvPlan(conn, copy ? { ...source, path: copy.path } : source, layout, fail);
     } else {
       const from =
         source.format === "parquet"
@@ -145,8 +159,13 @@ export class DuckDBModel implements Model {
           : `read_json(${sqlString(path)}, format = ${/\.json$/i.test(path) ? "'auto'" : "'newline_delimited'"}, maximum_depth = 1, sample_size = -1)`;
       plan = { description: source.display, rowsSql: async () => `SELECT * FROM ${from}`, fail };
     }
-    return new DuckDBModel(instance, conn, plan, layout?.notices ?? []);
+    const model = new DuckDBModel(instance, conn, plan, layout?.notices ?? []);
+    if (copy) model.onClose = copy.remove;
+    return model;
   }
+
+  /** Run when the model is closed (removes a UTF-8 copy of the file). */
+  private onClose: (() => Promise<void>) | undefined;
 
   async columns(): Promise<string[]> {
     if (this.names) return this.names;
@@ -240,6 +259,7 @@ export class DuckDBModel implements Model {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance?.closeSync();
+    await this.onClose?.().catch(() => {});
   }
 }
 

@@ -85,9 +85,17 @@ export class StateFile implements StateBackend {
     return `${DB}.${table}`;
   }
 
+  /**
+   * Statements on the handle's one connection take turns: a staging append while a step's query
+   * runs on the same connection (an action reading its memory while the engine records a batch)
+   * failed with DuckDB's "closed pending query result". Steps take this after the file's lock.
+   */
+  private readonly connLock = new Mutex();
+
   /** Runs `fn` on the handle's in-memory database (staging tables), without the state file. */
   async local<T>(fn: (s: StateSession) => Promise<T>): Promise<T> {
-    return fn(duckdbSession(await this.conn()));
+    const c = await this.conn();
+    return this.connLock.run(() => fn(duckdbSession(c)));
   }
 
   /** The handle's private in-memory database (staging tables); the state file is attached to it per step. */
@@ -123,16 +131,18 @@ export class StateFile implements StateBackend {
       mutex = new Mutex();
       fileLocks.set(this.path, mutex);
     }
-    return mutex.run(async () => {
-      await this.attach(c);
-      try {
-        if (!this.schemaChecked) await this.ensureSchema(c);
-        return await fn(duckdbSession(c));
-      } finally {
-        await c.run(`DETACH ${DB}`).catch(() => {});
-        this.tighten();
-      }
-    });
+    return mutex.run(() =>
+      this.connLock.run(async () => {
+        await this.attach(c);
+        try {
+          if (!this.schemaChecked) await this.ensureSchema(c);
+          return await fn(duckdbSession(c));
+        } finally {
+          await c.run(`DETACH ${DB}`).catch(() => {});
+          this.tighten();
+        }
+      }),
+    );
   }
 
   /** Runs `fn` in one transaction on the attached state file. */
@@ -202,7 +212,8 @@ export class StateFile implements StateBackend {
     types: readonly StageType[],
     columns: ReadonlyArray<readonly StageValue[]>,
   ): Promise<void> {
-    await duckdbAppend(await this.conn(), table, types, columns);
+    const c = await this.conn();
+    await this.connLock.run(() => duckdbAppend(c, table, types, columns));
   }
 
   async close(): Promise<void> {

@@ -31,7 +31,6 @@ import {
   batchRows,
   bisect,
   errorPointers,
-  errorText,
   identifierAttributes,
   isCountryOption,
   pointerIndex,
@@ -318,26 +317,17 @@ export async function trackUnits(
   const send = async (items: Sized<EventUnit, BulkGroup[]>[]): Promise<void> => {
     await ctx.client.events.bulkCreate(layout(items, opts.backfill).body, req);
   };
-  let fatal: unknown;
   for (const batch of batches) {
-    if (fatal !== undefined) {
-      for (const i of batch)
-        outcomes.push({
-          key: i.row.key,
-          status: "rejected",
-          reason: `not sent: ${errorText(fatal)}`,
-          payload: i.payload,
-        });
-      continue;
-    }
     const res = await bisect(batch, send, {
       locate: (err, items) => locate(err, items, opts.backfill),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     for (const s of res.sent) for (const i of s.items) outcomes.push({ key: i.row.key, status: "succeeded" });
+    // Credentials revoked, a scope missing: no later request can work, so the run stops here
+    // (what this call sent before is not recorded, and is sent again, harmlessly: unique_id).
+    if (res.fatal !== undefined) throw res.fatal;
     for (const f of res.failed)
       outcomes.push({ key: f.item.row.key, status: "rejected", reason: f.reason, payload: f.item.payload });
-    if (res.fatal !== undefined) fatal = res.fatal;
   }
   return outcomes;
 }

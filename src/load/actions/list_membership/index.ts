@@ -27,7 +27,7 @@
  * id in the sync's memory so later runs reuse it (creating lists is capped at 150 a day).
  */
 import { z } from "zod";
-import { ConfigError } from "../../../client/errors.js";
+import { ConfigError, NetworkError, ServerError } from "../../../client/errors.js";
 import type { KlaviyoClient } from "../../../client/index.js";
 import { BulkImportJobTimeoutError } from "../../../client/resources/profiles.js";
 import { chunk } from "../../../client/resources/shared.js";
@@ -222,14 +222,44 @@ async function resolveNamedList(
     return id;
   }
   if (!create) return undefined;
-  const res = await ctx.client.lists.create(
-    { data: { type: "list", attributes: { name } } },
-    signal ? { signal } : {},
-  );
-  const id = res.data.id;
+  const id = await createListOnce(ctx, name, stale);
   await ctx.memory.set(memoryKey(name), id);
-  ctx.logger.info(`created list "${name}"`, { list: id, sync: ctx.sync });
   return id;
+}
+
+/** Attempts at creating a list whose create request failed in a way that may have created it. */
+const CREATE_LIST_ATTEMPTS = 8;
+
+/**
+ * Creates the list named `name`, at most once. Creating is not idempotent: when the answer is lost
+ * (a timeout, a reset or cut-short response, a 5xx), Klaviyo may have created the list anyway, so
+ * the request is not simply sent again: the lists are looked up by name first, and only when
+ * none has it is it sent again.
+ */
+async function createListOnce(ctx: ActionContext, name: string, stale: string | undefined): Promise<string> {
+  const signal = ctx.signal;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await ctx.client.lists.create(
+        { data: { type: "list", attributes: { name } } },
+        { idempotent: false, ...(signal ? { signal } : {}) },
+      );
+      ctx.logger.info(`created list "${name}"`, { list: res.data.id, sync: ctx.sync });
+      return res.data.id;
+    } catch (err) {
+      if (!(err instanceof ServerError || err instanceof NetworkError) || attempt >= CREATE_LIST_ATTEMPTS)
+        throw err;
+      const existing = (await listsNamed(ctx.client, name, signal)).filter((id) => id !== stale);
+      if (existing.length > 0) {
+        ctx.logger.info(`list "${name}" was created though its answer was lost`, {
+          list: existing[0],
+          sync: ctx.sync,
+        });
+        return existing[0] as string;
+      }
+      await ctx.sleep(Math.min(5_000, 100 * 2 ** (attempt - 1)), signal);
+    }
+  }
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -360,7 +390,7 @@ async function changeMembers(
   if (!first.listGone) return first.refused;
   if (list.name === undefined) {
     throw new ConfigError(
-      `${NAME}: Klaviyo has no list with id ${list.id} (option list). Check the id (Lists & Segments, the list's settings) or use list_name.`,
+      `${NAME}: Klaviyo has no list with id ${list.id} (option list); it may have been deleted. Check the id (Lists & Segments, the list's settings) or use list_name, then run with --full-resync so every row is added to that list.`,
     );
   }
   ctx.logger.warn(
@@ -368,6 +398,11 @@ async function changeMembers(
   );
   const id = await namedListId(ctx, list.name, op === "add", list.id);
   if (id === undefined) return new Map(); // removing from a list that is gone: nothing to do
+  // The members added before (this run or earlier ones) went with the deleted list.
+  if (op === "add")
+    ctx.requestResync?.(
+      `the list "${list.name}" (${list.id}) was deleted in Klaviyo while syncing; its members are added again to the list "${list.name}" (${id})`,
+    );
   const again = await run({ id, name: list.name });
   if (again.listGone)
     throw new ConfigError(`${NAME}: the list "${list.name}" (${id}) disappeared while syncing.`);

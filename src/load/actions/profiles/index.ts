@@ -209,17 +209,11 @@ async function findExisting(
     if (list) list.push(row);
     else values.set(value, [row]);
   }
-  let fatal: unknown;
   for (const [field, values] of byField) {
     const all = [...values.keys()];
     for (let i = 0; i < all.length; i += LOOKUP_CHUNK) {
       const chunk = all.slice(i, i + LOOKUP_CHUNK);
       const rowsOf = () => chunk.flatMap((v) => values.get(v) ?? []);
-      if (fatal !== undefined) {
-        for (const r of rowsOf())
-          failed.push({ key: r.key, status: "rejected", reason: `not sent: ${errorText(fatal)}` });
-        continue;
-      }
       try {
         const pages = ctx.client.profiles.list(
           {
@@ -239,7 +233,8 @@ async function findExisting(
         }
       } catch (err) {
         if (isAbort(err, ctx.signal)) throw err;
-        if (isFatal(err)) fatal = err;
+        // Credentials revoked, a scope missing: no later request can work; the run stops.
+        if (isFatal(err)) throw err;
         for (const r of rowsOf())
           failed.push({
             key: r.key,
@@ -308,7 +303,7 @@ async function waitForJobs(
           pending.set(id, status);
         }
       } catch (err) {
-        if (isAbort(err, ctx.signal)) throw err;
+        if (isAbort(err, ctx.signal) || isFatal(err)) throw err;
         ends.set(id, {
           kind: "unknown",
           reason: `could not read the state of profile import job ${id}: ${errorText(err)}; the row will be sent again next run`,
@@ -558,6 +553,9 @@ async function perform(rows: LoadRow[], ctx: ActionContext): Promise<RowOutcome[
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     for (const s of res.sent) jobs.push({ jobId: s.result, items: s.items });
+    // Credentials revoked, a scope missing: the run stops (rows of jobs already submitted are
+    // not recorded and are imported again next run, harmlessly). A missing list fails rows.
+    if (res.fatal !== undefined && isFatal(res.fatal)) throw res.fatal;
     for (const f of res.failed)
       outcomes.push({ key: f.item.row.key, status: "rejected", reason: f.reason, payload: f.item.payload });
     if (res.fatal !== undefined) fatal = res.fatal;
