@@ -287,7 +287,7 @@ const MODEL_SQL: Record<LoadWorkload["name"], (rows: number) => string> = {
     FROM range(1, ${n + 1}) t(i)`,
 };
 
-async function generateModel(path: string, w: LoadWorkload): Promise<void> {
+export async function generateModel(path: string, w: LoadWorkload): Promise<void> {
   const inst = await DuckDBInstance.create(path);
   const c = await inst.connect();
   try {
@@ -299,7 +299,7 @@ async function generateModel(path: string, w: LoadWorkload): Promise<void> {
 }
 
 /** The load.yaml of a workload (JSON, which YAML reads as is). */
-function loadConfig(w: LoadWorkload, url: string, key: string, dir: string): string {
+export function loadConfig(w: LoadWorkload, url: string, key: string, dir: string): string {
   const profiles = {
     action: "profiles",
     mode: "upsert",
