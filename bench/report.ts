@@ -183,14 +183,15 @@ const COLORS = { "klaviyo-sync": "#2b6cb0", sdk: "#dd6b20" } as const;
 export function renderSvg(doc: BenchDocument): string {
   const lines = sideBySideLines(doc);
   const rowH = 22;
-  const groupGap = 14;
-  const labelW = 190;
+  const headH = 18;
+  const groupGap = 10;
+  const labelW = 110;
   const panelW = 330;
-  const gap = 60;
+  const gap = 70;
   const top = 74;
   const workloads = ORDER.filter((w) => lines.some((l) => l.workload === w));
-  const height = top + workloads.length * (2 * rowH + groupGap) + 60;
-  const width = labelW + panelW * 2 + gap + 40;
+  const height = top + workloads.length * (headH + 2 * rowH + groupGap) + 60;
+  const width = labelW + panelW * 2 + gap + 90;
   const x1 = labelW;
   const x2 = labelW + panelW + gap;
   const rates = lines.flatMap((l) => [l.rowsPerSecond, l.ceilingRowsPerSecond]).filter((v) => v > 0);
@@ -229,7 +230,8 @@ export function renderSvg(doc: BenchDocument): string {
   }
   let y = top;
   for (const w of workloads) {
-    out.push(`<text x="12" y="${y + rowH + 4}" font-weight="bold">${esc(LABEL[w])}</text>`);
+    out.push(`<text x="12" y="${y + 13}" font-weight="bold">${esc(LABEL[w])}</text>`);
+    y += headH;
     for (const tool of ["klaviyo-sync", "sdk"] as const) {
       const l = lines.find((x) => x.workload === w && x.tool === tool);
       if (l) {
