@@ -6,8 +6,9 @@
  *
  *   npx tsx bench/extract-throughput.ts [--quick] [--only profiles:real,events:10x,...]
  *
- * The ceiling. The client keeps every 1 s and every 60 s interval within the burst and steady
- * limits (a sliding log: the only policy that is safe wherever the server's fixed windows begin).
+ * The ceiling (the formula lives in ./ceiling.ts, shared by every benchmark). The client keeps
+ * every 1 s and every 60 s interval within the burst and steady limits (a sliding log: the only
+ * policy that is safe wherever the server's fixed windows begin).
  * The most requests any client can have sent T seconds after it starts with empty windows is then
  *
  *   pagesCeiling(T) = Σ over the minutes m = 0, 1, ... begun by T of  min(steady, burst × s_m),
@@ -70,7 +71,10 @@ import type { OperationKey } from "../src/client/typed.js";
 import { runExtract } from "../src/extract/runner.js";
 import { getStream } from "../src/extract/streams/index.js";
 import { DuckDBTarget } from "../src/extract/targets/duckdb.js";
+import { minSeconds, pagesCeiling, pagesCeilingSimple } from "./ceiling.js";
 import { spawnEmulator } from "./emulator-process.js";
+
+export { minSeconds, pagesCeiling, pagesCeilingSimple };
 
 export type ExtractStream = "profiles" | "events";
 /** `off` is for diagnosis only (no ceiling). */
@@ -88,6 +92,13 @@ export interface ExtractWorkload {
   probeSeconds: number;
   /** Events: windows read at once (the runner's default, 4, when absent). */
   windowConcurrency?: number;
+  /**
+   * An emulator already running (started by the caller with this key, PROBE_KEY among its keys
+   * and the seed above): the workload uses it instead of starting its own, and leaves it running.
+   */
+  emulator?: { url: string; key: string; pid?: number };
+  /** Events: walk every event once before timing, to fill the emulator's cache (default: when probing). */
+  warm?: boolean;
 }
 
 export interface ExtractThroughputResult {
@@ -121,6 +132,8 @@ export interface ExtractThroughputResult {
   rateLimited: number;
   retries: number;
   budgetWaitSeconds: number;
+  /** Time spent in backoff and Retry-After waits after errors and 429s. */
+  backoffWaitSeconds: number;
   /** Time spent in the target's commits (rows and state of a page in one transaction). */
   commitSeconds: number;
   /**
@@ -151,30 +164,25 @@ const STREAM_OPERATION: Record<ExtractStream, OperationKey> = {
   events: "get_events",
 };
 
-const PROBE_KEY = "pk_bench_extract_probe";
+export const PROBE_KEY = "pk_bench_extract_probe";
 
-/** Most requests a client keeping every 1 s and 60 s interval within the limits sends by T s. */
-export function pagesCeiling(seconds: number, burst: number, steady: number): number {
-  let total = 0;
-  for (let m = 0; m * 60 < seconds; m++) {
-    total += Math.min(steady, burst * Math.ceil(Math.min(60, seconds - m * 60)));
-  }
-  return total;
-}
-
-/**
- * The shortest time in which the limits let `pages` requests be sent: just over the last whole
- * second n at which pagesCeiling(n) < pages (the ceiling is constant on each (n, n + 1]).
- */
-export function minSeconds(pages: number, burst: number, steady: number): number {
-  let n = 1;
-  while (pagesCeiling(n, burst, steady) < pages) n++;
-  return n - 1;
-}
-
-/** The looser bound min(burst × ⌈T/1 s⌉, steady × ⌈T/60 s⌉). */
-export function pagesCeilingSimple(seconds: number, burst: number, steady: number): number {
-  return Math.min(burst * Math.ceil(seconds), steady * Math.ceil(seconds / 60));
+/** The emulator arguments of a workload: its seed, limits and a render cache that holds it all. */
+export function emulatorArgs(w: Pick<ExtractWorkload, "profiles" | "events" | "limits">): string[] {
+  return [
+    "--seed",
+    "none",
+    "--profiles",
+    String(w.profiles),
+    "--events",
+    String(w.events),
+    "--rate-limits",
+    w.limits,
+    "--api-key",
+    PROBE_KEY,
+    // Room to cache every seeded event's text (about 1.1 KB each) and profile's: see warmSeconds.
+    "--render-cache-mb",
+    String(Math.max(512, Math.ceil((w.events * 1.2 + w.profiles * 2.5) / 1024))),
+  ];
 }
 
 export function defaultWorkloads(quick: boolean): ExtractWorkload[] {
@@ -308,21 +316,9 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
   const scale = w.limits === "10x" ? 10 : 1;
   const burst = Math.floor(op.burst * scale);
   const steady = Math.floor(op.steady * scale);
-  const emu = await spawnEmulator([
-    "--seed",
-    "none",
-    "--profiles",
-    String(w.profiles),
-    "--events",
-    String(w.events),
-    "--rate-limits",
-    w.limits,
-    "--api-key",
-    PROBE_KEY,
-    // Room to cache every seeded event's text (about 1.1 KB each) and profile's: see warmSeconds.
-    "--render-cache-mb",
-    String(Math.max(512, Math.ceil((w.events * 1.2 + w.profiles * 2.5) / 1024))),
-  ]);
+  const own = w.emulator ? undefined : await spawnEmulator(emulatorArgs(w));
+  const emu = w.emulator ?? (own as NonNullable<typeof own>);
+  const emulatorPid = own ? own.child.pid : w.emulator?.pid;
   const dir = w.target === "file" ? mkdtempSync(join(tmpdir(), "ks-bench-extract-")) : undefined;
   const target = new TimedDuckDBTarget(dir ? join(dir, "extract.duckdb") : ":memory:");
   const client = createClient({
@@ -357,7 +353,7 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
     // machine's cores. Profiles are cached as the extract reads them (its first minute is bound
     // by the rate limit, not by the emulator).
     const warm0 = performance.now();
-    if (w.stream === "events" && w.probeSeconds > 0)
+    if (w.stream === "events" && (w.warm ?? w.probeSeconds > 0))
       await probeEmulator(emu.url, "events", 1, Number.POSITIVE_INFINITY, true);
     const warmSeconds = Number(((performance.now() - warm0) / 1000).toFixed(1));
     const emulatorPagesPerSecond =
@@ -369,7 +365,7 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
     const baselineRss = process.memoryUsage().rss;
     const pageTimes: number[] = [];
     const cpu0 = process.cpuUsage();
-    const emuCpu0 = processCpuMs(emu.child.pid);
+    const emuCpu0 = processCpuMs(emulatorPid);
     const t0 = performance.now();
     const result = await runExtract({
       client,
@@ -383,7 +379,7 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const extractorCpuMs = (cpu.user + cpu.system) / 1000;
-    const emulatorCpuMs = processCpuMs(emu.child.pid) - emuCpu0;
+    const emulatorCpuMs = processCpuMs(emulatorPid) - emuCpu0;
     sample();
     const r = result.results[0];
     const pages = r?.pages ?? 0;
@@ -433,6 +429,7 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
       rateLimited: stats.rateLimited,
       retries: stats.retries,
       budgetWaitSeconds: Number((stats.budgetWaitMs / 1000).toFixed(1)),
+      backoffWaitSeconds: Number((stats.backoffWaitMs / 1000).toFixed(1)),
       commitSeconds: Number((target.commitMs / 1000).toFixed(1)),
       extractorCpuMsPerPage: pages ? Number((extractorCpuMs / pages).toFixed(1)) : null,
       emulatorCpuMsPerPage: pages ? Number((emulatorCpuMs / pages).toFixed(1)) : null,
@@ -449,7 +446,7 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
     clearInterval(timer);
     if (trace) clearInterval(trace);
     await target.close();
-    await emu.stop();
+    await own?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -569,7 +566,7 @@ export async function runExtractCliMemory(events: number): Promise<ExtractCliMem
 }
 
 /** Runs one workload in a child process of its own and returns its result line. */
-function runInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
+export function runExtractInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -594,7 +591,7 @@ export async function runExtractThroughput(
 ): Promise<Array<ExtractThroughputResult | ExtractCliMemoryResult>> {
   const results: Array<ExtractThroughputResult | ExtractCliMemoryResult> = [];
   for (const w of options.workloads ?? defaultWorkloads(options.quick ?? false)) {
-    const r = await runInChild(w);
+    const r = await runExtractInChild(w);
     results.push(r);
     options.onResult?.(r);
   }

@@ -46,7 +46,7 @@
  * bulk_create_events 10/s and 150/min, ≤ 1,000 events; add_profiles_to_list 10/s and 150/min,
  * ≤ 1,000 ids; get_profiles 75/s and 750/min, 100 a page.
  *
- * The ceiling. As in ./extract-throughput.ts (whose `pagesCeiling` and `minSeconds` this imports):
+ * The ceiling. As in ./extract-throughput.ts (`pagesCeiling` and `minSeconds` from ./ceiling.ts):
  * a client that keeps every 1 s and every 60 s interval within the burst and steady limits has
  * sent at most pagesCeiling(T) = Σ over the minutes m begun by T of min(steady, burst × s_m)
  * requests T seconds after it started with empty windows (s_m: the seconds of minute m begun by T).
@@ -113,8 +113,8 @@ import { type LoadStateStore, type ModelReader, runSync } from "../src/load/engi
 import { openModel } from "../src/load/models/index.js";
 import { openStateAt, sharedSourceDatabase } from "../src/load/state/index.js";
 import type { ActionDefinition, ModelRow } from "../src/load/types.js";
+import { minSeconds, pagesCeiling } from "./ceiling.js";
 import { type EmulatorProcess, rssOf, spawnEmulator } from "./emulator-process.js";
-import { minSeconds, pagesCeiling } from "./extract-throughput.js";
 
 export type LoadWorkloadName =
   | "profiles"
@@ -175,6 +175,8 @@ export interface LoadThroughputResult {
   rateLimited: number;
   retries: number;
   budgetWaitSeconds: number;
+  /** Time spent in backoff and Retry-After waits after errors and 429s. */
+  backoffWaitSeconds: number;
   ceiling: Ceiling | null;
   /** list_membership: the lookups' ceiling, and the end-to-end one (the smaller). */
   lookupCeiling?: Ceiling;
@@ -285,7 +287,7 @@ const MODEL_SQL: Record<LoadWorkload["name"], (rows: number) => string> = {
     FROM range(1, ${n + 1}) t(i)`,
 };
 
-async function generateModel(path: string, w: LoadWorkload): Promise<void> {
+export async function generateModel(path: string, w: LoadWorkload): Promise<void> {
   const inst = await DuckDBInstance.create(path);
   const c = await inst.connect();
   try {
@@ -297,7 +299,7 @@ async function generateModel(path: string, w: LoadWorkload): Promise<void> {
 }
 
 /** The load.yaml of a workload (JSON, which YAML reads as is). */
-function loadConfig(w: LoadWorkload, url: string, key: string, dir: string): string {
+export function loadConfig(w: LoadWorkload, url: string, key: string, dir: string): string {
   const profiles = {
     action: "profiles",
     mode: "upsert",
@@ -773,6 +775,7 @@ export async function runLoadTask(task: ChildTask): Promise<LoadThroughputResult
       rateLimited: stats.rateLimited,
       retries: stats.retries,
       budgetWaitSeconds: round(budgetWaitSeconds, 1),
+      backoffWaitSeconds: round(stats.backoffWaitMs / 1000, 1),
       ceiling,
       ...(lookupCeiling ? { lookupCeiling } : {}),
       ...(e2e !== undefined
@@ -882,6 +885,7 @@ async function runAddCalls(task: ChildTask): Promise<LoadThroughputResult> {
       rateLimited: stats.rateLimited,
       retries: stats.retries,
       budgetWaitSeconds: round(stats.budgetWaitMs / 1000, 1),
+      backoffWaitSeconds: round(stats.backoffWaitMs / 1000, 1),
       ceiling,
       fractionOfCeiling: round(ids.length / ceiling.rowsCeiling),
       minSeconds: fastest,
@@ -941,10 +945,10 @@ function runInChild(task: ChildTask): Promise<LoadThroughputResult> {
 }
 
 /** Creates the list_membership workload's profiles with the setup key (its own rate limits). */
-async function createMembers(emu: EmulatorProcess, rows: number, limits: string): Promise<void> {
+async function createMembers(emu: EmulatorProcess, key: string, rows: number, limits: string): Promise<void> {
   const rateLimit = parseRateLimits(limits);
   const client = createClient({
-    apiKey: SETUP_KEY,
+    apiKey: key,
     baseUrl: emu.url,
     ...(rateLimit ? { rateLimit } : {}),
     env: {},
@@ -994,28 +998,45 @@ async function sampleProfileBytes(dir: string): Promise<number> {
   return n > 0 ? Math.round(bytes / n) : 0;
 }
 
-async function runWorkload(w: LoadWorkload, report: (r: LoadThroughputResult) => void): Promise<void> {
+/** The API keys a workload uses (each has rate-limit windows of its own). */
+export interface LoadKeys {
+  sync: string;
+  setup: string;
+  add: string;
+}
+
+/**
+ * Runs one workload (and its follow-up) and reports each result. With `shared`, on an emulator
+ * the caller started (with the limits of `w` and the three keys among its own) and keeps running;
+ * without, on one of its own.
+ */
+export async function runLoadWorkload(
+  w: LoadWorkload,
+  report: (r: LoadThroughputResult) => void,
+  shared?: { emu: EmulatorProcess; keys: LoadKeys },
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "ks-bench-load-"));
-  let emu: EmulatorProcess | undefined;
+  const keys = shared?.keys ?? { sync: SYNC_KEY, setup: SETUP_KEY, add: ADD_KEY };
+  let emu: EmulatorProcess | undefined = shared?.emu;
   try {
     await generateModel(join(dir, "warehouse.duckdb"), w);
-    emu = await spawnEmulator(
-      ["--seed", "none", "--rate-limits", w.limits, "--api-key", SETUP_KEY, "--api-key", ADD_KEY],
-      SYNC_KEY,
+    emu ??= await spawnEmulator(
+      ["--seed", "none", "--rate-limits", w.limits, "--api-key", keys.setup, "--api-key", keys.add],
+      keys.sync,
     );
-    writeFileSync(join(dir, "load.json.yaml"), loadConfig(w, emu.url, SYNC_KEY, dir));
+    writeFileSync(join(dir, "load.json.yaml"), loadConfig(w, emu.url, keys.sync, dir));
     if (ACTION_OF[w.name] === "profiles")
       writeFileSync(join(dir, "profile-bytes"), String(await sampleProfileBytes(dir)));
-    if (w.name === "list_membership") await createMembers(emu, w.rows, w.limits);
-    const base = { workload: w, url: emu.url, key: SYNC_KEY, dir };
+    if (w.name === "list_membership") await createMembers(emu, keys.setup, w.rows, w.limits);
+    const base = { workload: w, url: emu.url, key: keys.sync, dir };
     const results = [await runInChild({ ...base, run: "sync" })];
     if (w.followUp && w.name === "profiles") results.push(await runInChild({ ...base, run: "rerun" }));
     if (w.followUp && w.name === "list_membership")
-      results.push(await runInChild({ ...base, key: ADD_KEY, run: "add_calls" }));
+      results.push(await runInChild({ ...base, key: keys.add, run: "add_calls" }));
     const emuPeak = await rssOf(emu.child.pid);
     for (const r of results) report(emuPeak === undefined ? r : { ...r, emulatorPeakRssMb: emuPeak });
   } finally {
-    await emu?.stop();
+    if (!shared) await emu?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -1025,7 +1046,7 @@ export async function runLoadThroughput(
 ): Promise<LoadThroughputResult[]> {
   const results: LoadThroughputResult[] = [];
   for (const w of options.workloads ?? defaultWorkloads(options.quick ?? false)) {
-    await runWorkload(w, (r) => {
+    await runLoadWorkload(w, (r) => {
       results.push(r);
       options.onResult?.(r);
     });
