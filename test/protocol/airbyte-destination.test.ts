@@ -270,13 +270,44 @@ describe("airbyte write", () => {
         badKey,
       ),
     ).rejects.toSatisfy(
-      (err: unknown) =>
-        /Klaviyo took none of the 1 records/.test(String(err)) && failureType(err) === "transient_error",
+      // A revoked key stops the load (the user's to fix), not a row at a time.
+      (err: unknown) => /credentials \(HTTP 401\)/.test(String(err)) && failureType(err) === "config_error",
     );
     const printed = (write as { last?: Msg[] }).last ?? [];
     expect(printed.filter((m) => m.type === "STATE")).toEqual([]);
     expect(JSON.stringify(printed)).not.toContain(badKey);
     expect(emu.store.profiles.byEmailAddress("never@example.com")).toBeUndefined();
+    // Klaviyo failing every import past the client's retries: none of the send was taken.
+    emu.faults.configure(
+      {
+        plan: [
+          {
+            path: "/api/profile-bulk-import-jobs",
+            fault: { kind: "status", status: 503 },
+            startMs: 0,
+            durationMs: 600_000,
+          },
+        ],
+      },
+      Date.now(),
+    );
+    try {
+      await expect(
+        write(
+          { ...cfg, flush_interval_seconds: 0 },
+          catalog([{ name: "s", pk: [["email"]] }]),
+          [record("s", { email: "outage@example.com" }), state("s", { n: 2 })],
+        ),
+      ).rejects.toSatisfy(
+        (err: unknown) =>
+          /Klaviyo took none of the 1 records/.test(String(err)) && failureType(err) === "transient_error",
+      );
+      const during = (write as { last?: Msg[] }).last ?? [];
+      expect(during.filter((m) => m.type === "STATE")).toEqual([]);
+    } finally {
+      emu.faults.configure({}, Date.now());
+    }
+    expect(emu.store.profiles.byEmailAddress("outage@example.com")).toBeUndefined();
   });
 
   it("destination discover: the operations with their schemas and matching keys", () => {
