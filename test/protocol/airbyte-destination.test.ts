@@ -293,11 +293,10 @@ describe("airbyte write", () => {
     );
     try {
       await expect(
-        write(
-          { ...cfg, flush_interval_seconds: 0 },
-          catalog([{ name: "s", pk: [["email"]] }]),
-          [record("s", { email: "outage@example.com" }), state("s", { n: 2 })],
-        ),
+        write({ ...cfg, flush_interval_seconds: 0 }, catalog([{ name: "s", pk: [["email"]] }]), [
+          record("s", { email: "outage@example.com" }),
+          state("s", { n: 2 }),
+        ]),
       ).rejects.toSatisfy(
         (err: unknown) =>
           /Klaviyo took none of the 1 records/.test(String(err)) && failureType(err) === "transient_error",
