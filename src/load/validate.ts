@@ -128,7 +128,8 @@ export function normalizePhone(raw: unknown, defaultCountry?: string, field = "p
       };
     return { error: `${field} ${preview(s)} is not a phone number` };
   }
-  if (!parsed.isValid()) {
+  // E.164 allows 15 digits at most; the metadata's validity check can pass a longer number.
+  if (!parsed.isValid() || !/^\+[1-9]\d{1,14}$/.test(parsed.number)) {
     const where = parsed.country ?? `+${parsed.countryCallingCode}`;
     return { error: `${field} ${preview(s)} is not a valid phone number for ${where}` };
   }
