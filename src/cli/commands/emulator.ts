@@ -141,12 +141,9 @@ Admin API (no auth): /admin/reset, /admin/seed, /admin/counters, /admin/faults, 
       });
       const started = Date.now();
       const emu = await startEmulator(options);
-      ctx.output.out(`listening on ${emu.url}`);
-      if (emu.generatedKey) ctx.output.out(`api key: ${emu.generatedKey}`);
-      ctx.output.err(
-        `seeded ${emu.store.profiles.size} profiles and ${emu.store.events.size} events in ${Date.now() - started} ms; ${emu.implemented.length} operations implemented; rate limits ${options.rateLimits?.enabled ? `${options.rateLimits.scale}x` : "off"}`,
-      );
-      await new Promise<void>((resolve) => {
+      // Ready to be stopped before saying it is ready: a supervisor may send SIGTERM as soon as it
+      // reads the "listening on" line.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
@@ -155,6 +152,12 @@ Admin API (no auth): /admin/reset, /admin/seed, /admin/counters, /admin/faults, 
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
+      ctx.output.out(`listening on ${emu.url}`);
+      if (emu.generatedKey) ctx.output.out(`api key: ${emu.generatedKey}`);
+      ctx.output.err(
+        `seeded ${emu.store.profiles.size} profiles and ${emu.store.events.size} events in ${Date.now() - started} ms; ${emu.implemented.length} operations implemented; rate limits ${options.rateLimits?.enabled ? `${options.rateLimits.scale}x` : "off"}`,
+      );
+      await stopped;
       await emu.close();
       ctx.output.err("emulator stopped");
     });
