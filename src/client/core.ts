@@ -190,7 +190,7 @@ export class KlaviyoCore {
     for (;;) {
       attempt++;
       options.signal?.throwIfAborted();
-      if (op) await config.budget.acquire(op, tiers, options.signal);
+      const admittedAt = op ? await config.budget.acquire(op, tiers, options.signal) : undefined;
       const authorization = await config.auth.authorization(options.signal);
       const headers = buildHeaders({
         authorization,
@@ -231,6 +231,9 @@ export class KlaviyoCore {
         }
         if (res.status === 429) {
           retryAfterSec = parseRetryAfter(res.headers["retry-after"], Date.now());
+          // The server turned the request away: its slot goes back, so the retry does not use a
+          // second one (the emulator does not count 429s; if Klaviyo did, the cost is one more 429).
+          if (op) config.budget.refund(op, tiers, admittedAt);
         }
         const requestId = res.headers["x-request-id"] ?? res.headers["request-id"];
         failure = errorFromResponse(res.status, parsed.value, {

@@ -178,8 +178,12 @@ export class RateBudget {
    * Waits until the operation (and the tiers its parameters trigger) may send one more request,
    * then counts it. Callers of one operation are admitted in arrival order.
    */
-  async acquire(op: OperationInfo, tierKeys: readonly string[] = [], signal?: AbortSignal): Promise<void> {
-    if (!this.enabled) return;
+  async acquire(
+    op: OperationInfo,
+    tierKeys: readonly string[] = [],
+    signal?: AbortSignal,
+  ): Promise<number | undefined> {
+    if (!this.enabled) return undefined;
     const st = this.state(op);
     const lanes = this.lanes(st, tierKeys);
     const previous = st.chain;
@@ -210,7 +214,7 @@ export class RateBudget {
         }
         if (freeAt <= now) {
           for (const lane of lanes) for (const w of lane.windows) insertSorted(w, now);
-          return;
+          return now;
         }
         const wait = freeAt - now;
         if (wait > this.maxWaitMs) {
@@ -229,6 +233,22 @@ export class RateBudget {
     } finally {
       st.waiting--;
       release();
+    }
+  }
+
+  /**
+   * Gives back the slot of a request the server throttled (429): the server did not count it, so
+   * neither does the budget, and its retry does not use a second slot. Without this, a run that
+   * spends a whole steady window's quota and meets one 429 would wait for the next window for
+   * the retry. `admittedAt` is what `acquire` returned for that request.
+   */
+  refund(op: OperationInfo, tierKeys: readonly string[], admittedAt: number | undefined): void {
+    if (!this.enabled || admittedAt === undefined) return;
+    for (const lane of this.lanes(this.state(op), tierKeys)) {
+      for (const w of lane.windows) {
+        const i = w.log.lastIndexOf(admittedAt);
+        if (i >= w.head) w.log.splice(i, 1);
+      }
     }
   }
 

@@ -124,6 +124,24 @@ describe("request pipeline", () => {
     expect(client.stats.rateLimited).toBe(1);
   });
 
+  it("a throttled request does not use a slot of the budget: a minute's quota still fits in the minute", async () => {
+    let n = 0;
+    const { client, clock, server } = await setup(() =>
+      n++ === 0
+        ? {
+            status: 429,
+            headers: { "retry-after": "1" },
+            body: { errors: [{ id: "1", code: "throttled", title: "T", detail: "d" }] },
+          }
+        : { status: 200, body: { data: [], links: { self: "x" } } },
+    );
+    const start = clock.now();
+    // get_accounts allows 15 a minute (1 a second): 15 calls, the first throttled once.
+    for (let i = 0; i < 15; i++) await client.request("GET", "/api/accounts");
+    expect(server.requests).toHaveLength(16);
+    expect(clock.now() - start).toBeLessThan(60_000);
+  });
+
   it("rides out a long 429 storm instead of giving up after a second", async () => {
     let n = 0;
     const { client, server } = await setup((req) =>

@@ -59,6 +59,37 @@ describe("RateBudget", () => {
     expect(sorted[750]).toBeLessThan(60_200);
   });
 
+  it("gives back the slot of a throttled request: its retry does not wait for the next minute", async () => {
+    const accounts = getOperation("get_accounts");
+    if (!accounts?.steady) throw new Error("get_accounts has no limits");
+    for (const refund of [true, false]) {
+      const clock = new FakeClock();
+      const budget = new RateBudget({ clock });
+      const start = clock.now();
+      let last: number | undefined;
+      // The whole steady quota (15 a minute), the last request throttled by the server.
+      for (let i = 0; i < accounts.steady; i++) {
+        let done = false;
+        void budget.acquire(accounts).then((t) => {
+          last = t;
+          done = true;
+        });
+        await clock.run(() => done);
+      }
+      if (refund) budget.refund(accounts, [], last);
+      let retriedAt = 0;
+      let done = false;
+      void budget.acquire(accounts).then(() => {
+        retriedAt = clock.now() - start;
+        done = true;
+      });
+      await clock.run(() => done);
+      // With the slot given back, the retry goes within the first minute; without, after it.
+      if (refund) expect(retriedAt).toBeLessThan(60_000);
+      else expect(retriedAt).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+
   it("admits callers of one operation in arrival order", async () => {
     const clock = new FakeClock();
     const budget = new RateBudget({ clock });
