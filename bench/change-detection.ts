@@ -24,7 +24,6 @@
  * `stateFileMb` is the state's size on disk after the seed. Runs that would pass `timeoutSeconds`
  * (default 600 a run) are stopped, and the line says so.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +36,7 @@ import { mapRow, runSync } from "../src/load/engine.js";
 import { openModel } from "../src/load/models/index.js";
 import { openStateAt, sharedSourceDatabase } from "../src/load/state/index.js";
 import type { ActionDefinition } from "../src/load/types.js";
+import { argValue, runJsonChild } from "./child.js";
 import { generateModel, type LoadWorkload, loadConfig } from "./load-throughput.js";
 
 export interface ChangeDetectionResult {
@@ -214,29 +214,9 @@ async function runTask(task: ChildTask): Promise<ChildResult> {
 }
 
 function runInChild(task: ChildTask, timeoutSeconds: number): Promise<ChildResult | { timedOut: true }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", fileURLToPath(import.meta.url), "--task", JSON.stringify(task)],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGTERM");
-    }, timeoutSeconds * 1000);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (timedOut) return resolve({ timedOut: true });
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (code === 0 && line) resolve(JSON.parse(line) as ChildResult);
-      else reject(new Error(`change-detection ${task.run} exited with ${code}: ${out.slice(-1000)}`));
-    });
+  return runJsonChild<ChildResult>(fileURLToPath(import.meta.url), ["--task", JSON.stringify(task)], {
+    label: `change-detection ${task.run}`,
+    timeoutSeconds,
   });
 }
 
@@ -324,11 +304,6 @@ export async function runChangeDetection(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -72,6 +72,7 @@ import { runExtract } from "../src/extract/runner.js";
 import { getStream } from "../src/extract/streams/index.js";
 import { DuckDBTarget } from "../src/extract/targets/duckdb.js";
 import { minSeconds, pagesCeiling, pagesCeilingSimple } from "./ceiling.js";
+import { argValue, runJsonChild } from "./child.js";
 import { spawnEmulator } from "./emulator-process.js";
 
 export { minSeconds, pagesCeiling, pagesCeilingSimple };
@@ -567,23 +568,11 @@ export async function runExtractCliMemory(events: number): Promise<ExtractCliMem
 
 /** Runs one workload in a child process of its own and returns its result line. */
 export function runExtractInChild(w: ExtractWorkload): Promise<ExtractThroughputResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", fileURLToPath(import.meta.url), "--workload", JSON.stringify(w)],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (code === 0 && line) resolve(JSON.parse(line) as ExtractThroughputResult);
-      else reject(new Error(`extract-throughput workload ${JSON.stringify(w)} exited with ${code}: ${out}`));
-    });
-  });
+  return runJsonChild<ExtractThroughputResult>(
+    fileURLToPath(import.meta.url),
+    ["--workload", JSON.stringify(w)],
+    { label: `extract-throughput workload ${JSON.stringify(w)}` },
+  );
 }
 
 export async function runExtractThroughput(
@@ -601,11 +590,6 @@ export async function runExtractThroughput(
     options.onResult?.(m);
   }
   return results;
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

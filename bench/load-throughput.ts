@@ -95,7 +95,6 @@
  * request; the snapshot stays empty), to measure what the records cost; KS_BENCH_CPU_PROF=<dir>
  * writes V8 CPU profiles of the children and the emulator there.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,6 +113,7 @@ import { openModel } from "../src/load/models/index.js";
 import { openStateAt, sharedSourceDatabase } from "../src/load/state/index.js";
 import type { ActionDefinition, ModelRow } from "../src/load/types.js";
 import { minSeconds, pagesCeiling } from "./ceiling.js";
+import { argValue, runJsonChild } from "./child.js";
 import { type EmulatorProcess, rssOf, spawnEmulator } from "./emulator-process.js";
 
 export type LoadWorkloadName =
@@ -917,31 +917,14 @@ export function cpuProfileFlags(): string[] {
 }
 
 function runInChild(task: ChildTask): Promise<LoadThroughputResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        ...cpuProfileFlags(),
-        "--import",
-        "tsx",
-        fileURLToPath(import.meta.url),
-        "--task",
-        JSON.stringify(task),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (code === 0 && line) resolve(JSON.parse(line) as LoadThroughputResult);
-      else
-        reject(new Error(`load-throughput ${task.workload.name} (${task.run}) exited with ${code}: ${out}`));
-    });
-  });
+  return runJsonChild<LoadThroughputResult>(
+    fileURLToPath(import.meta.url),
+    ["--task", JSON.stringify(task)],
+    {
+      label: `load-throughput ${task.workload.name} (${task.run})`,
+      nodeFlags: cpuProfileFlags(),
+    },
+  );
 }
 
 /** Creates the list_membership workload's profiles with the setup key (its own rate limits). */
@@ -1052,11 +1035,6 @@ export async function runLoadThroughput(
     });
   }
   return results;
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -54,11 +54,11 @@
  *            events 600,000 (SDK: 75 s), list 200,000 (both; + klaviyo-sync's add calls alone),
  *            extract 100,000 profiles and 1,000,000 events (both).
  */
-import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getOperation } from "../src/client/operations.js";
 import type { Limits } from "./ceiling.js";
+import { argValue, runJsonChild } from "./child.js";
 import {
   fromBaseline,
   fromExtract,
@@ -89,23 +89,13 @@ export function limitsOf(operation: string): Limits {
 
 /** Runs one SDK baseline script in a child process of its own. */
 export function runBaseline(script: string, config: BaselineConfig): Promise<BaselineResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(BENCH, "sdk", `${script}.ts`), "--config", JSON.stringify(config)],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (code === 0 && line) resolve(JSON.parse(line) as BaselineResult);
-      else reject(new Error(`SDK baseline ${script} exited with ${code}: ${out.slice(-1000)}`));
-    });
-  });
+  return runJsonChild<BaselineResult>(
+    join(BENCH, "sdk", `${script}.ts`),
+    ["--config", JSON.stringify(config)],
+    {
+      label: `SDK baseline ${script}`,
+    },
+  );
 }
 
 export interface SideBySidePlan {
@@ -284,11 +274,6 @@ export async function runSideBySide(options: {
     );
   if (wanted.has("extract-profiles") || wanted.has("extract-events")) await extractPairs(p, wanted, report);
   return lines;
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
