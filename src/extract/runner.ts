@@ -13,6 +13,7 @@ import { ConfigError, KlaviyoError, NetworkError, ValidationError } from "../cli
 import type { KlaviyoClient } from "../client/index.js";
 import { getOperation } from "../client/operations.js";
 import type { OperationKey } from "../client/typed.js";
+import { HeapGuard } from "./heap-guard.js";
 import { PageDecoder } from "./page-decoder.js";
 import type { ExtractOptions, ExtractResult, StreamResult, StreamSelection } from "./runner-api.js";
 import { getStream, STREAMS } from "./streams/index.js";
@@ -109,6 +110,8 @@ class StreamRun {
     now: Date,
     /** Decodes pages of streams with a row spec off the main thread (absent: decoded here). */
     private readonly decoder?: PageDecoder,
+    /** Collects garbage after commits when the heap has grown well past what it holds. */
+    private readonly heapGuard?: HeapGuard,
   ) {
     const wanted: SyncMode = sel.mode ?? def.defaultMode;
     this.mode = wanted === "incremental" && !def.cursor && !def.tracksDeletions ? "full-refresh" : wanted;
@@ -394,6 +397,7 @@ class StreamRun {
         }
         for (const p of group) this.positions[p.unitKey] = p.reached;
         for (const p of group) p.resolve();
+        this.heapGuard?.check();
       }
     } finally {
       this.committing = false;
@@ -612,14 +616,22 @@ async function extractStreams(
   const results: StreamResult[] = [];
   const decoder =
     opts.decodePages !== "main" && selected.some(({ def }) => def.rowSpec) ? new PageDecoder() : undefined;
+  const heapGuard = opts.heapGuard === false ? undefined : new HeapGuard(opts.heapGuard);
   try {
-    await runStreams(opts, selected, runId, startedAt, results, decoder);
+    await runStreams(opts, selected, runId, startedAt, results, decoder, heapGuard);
   } finally {
     await decoder?.close();
   }
   const order = new Map(selected.map(({ def }, i) => [def.name, i]));
   results.sort((a, b) => (order.get(a.stream) ?? 0) - (order.get(b.stream) ?? 0));
-  return { runId, startedAt, results };
+  return {
+    runId,
+    startedAt,
+    results,
+    ...(heapGuard?.active
+      ? { heapGuard: { collections: heapGuard.collections, ms: Math.round(heapGuard.ms) } }
+      : {}),
+  };
 }
 
 async function runStreams(
@@ -629,13 +641,14 @@ async function runStreams(
   startedAt: Date,
   results: StreamResult[],
   decoder: PageDecoder | undefined,
+  heapGuard: HeapGuard | undefined,
 ): Promise<void> {
   await pool(selected, opts.concurrency ?? 4, async ({ def, sel }) => {
     const t0 = Date.now();
     let run: StreamRun | undefined;
     try {
       const previous = await opts.target.readState(def.name);
-      run = new StreamRun(opts, def, sel, previous, runId, startedAt, decoder);
+      run = new StreamRun(opts, def, sel, previous, runId, startedAt, decoder, heapGuard);
       await run.run();
       const ms = Date.now() - t0;
       results.push({

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { commandWord, main } from "../../src/cli/main.js";
 import type { Output } from "../../src/cli/output.js";
 import { type LoopbackServer, startLoopbackServer } from "../helpers/loopback.js";
 
@@ -204,5 +204,37 @@ describe("klaviyo-sync api", () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: klaviyo-sync/);
     }
+  });
+
+  it("finds the command word past global options, and loads every command when there is none", async () => {
+    expect(commandWord(["node", "k", "extract", "--streams", "events"])).toBe("extract");
+    expect(
+      commandWord(["node", "k", "--base-url", "http://x", "--rate-limits", "10x", "load", "-c", "f"]),
+    ).toBe("load");
+    expect(commandWord(["node", "k", "--debug", "--verbose", "runs", "list"])).toBe("runs");
+    expect(commandWord(["node", "k", "--help"])).toBeUndefined();
+    // No command or a misspelt one: every command is registered, so help lists them all and
+    // commander can suggest the nearest.
+    const help = await run(["--help"], {});
+    for (const name of [
+      "check",
+      "api",
+      "emulator",
+      "demo",
+      "extract",
+      "discover",
+      "load",
+      "runs",
+      "airbyte",
+      "singer",
+    ])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${name} `));
+    const typo = await run(["extrct"], {});
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean extract\?/);
+    // A command found after a global option that takes a value runs normally.
+    const discover = await run(["--rate-limits", "10x", "discover", "--json"], {});
+    expect(discover.code).toBe(0);
+    expect((JSON.parse(discover.stdout) as unknown[]).length).toBeGreaterThan(20);
   });
 });
