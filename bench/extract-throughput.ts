@@ -373,6 +373,8 @@ export async function runExtractWorkload(w: ExtractWorkload): Promise<ExtractThr
       target,
       streams: [{ name: w.stream }],
       ...(w.windowConcurrency ? { windowConcurrency: w.windowConcurrency } : {}),
+      // KS_BENCH_HEAP_GUARD=off: V8 alone decides when to collect (to compare).
+      ...(process.env.KS_BENCH_HEAP_GUARD === "off" ? { heapGuard: false as const } : {}),
       onProgress: (e) => {
         if (e.type === "page") pageTimes.push(performance.now() - t0);
       },

@@ -63,6 +63,12 @@ export interface ClientStats {
   networkErrors: number;
   /** Time spent in backoff and Retry-After waits, ms (budget waits are in `budgetWaitMs`). */
   backoffWaitMs: number;
+  /**
+   * Time from sending a request to having its whole response, summed over `timedResponses`
+   * responses, ms (no time waiting on the rate budget): the server's latency, as seen from here.
+   */
+  responseMs: number;
+  timedResponses: number;
 }
 
 export interface CoreConfig {
@@ -117,6 +123,8 @@ export class KlaviyoCore {
     rateLimited: 0,
     networkErrors: 0,
     backoffWaitMs: 0,
+    responseMs: 0,
+    timedResponses: 0,
   };
   private readonly origin: string;
 
@@ -206,6 +214,8 @@ export class KlaviyoCore {
       try {
         const res = await this.attempt(method, url.toString(), headers, body, options);
         this.stats.responses[res.status] = (this.stats.responses[res.status] ?? 0) + 1;
+        this.stats.responseMs += config.clock.now() - started;
+        this.stats.timedResponses++;
         config.logger.debug("klaviyo request", {
           method,
           path: url.pathname,

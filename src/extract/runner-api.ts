@@ -28,9 +28,15 @@ export interface ExtractOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Injectable "now" (the moment the read begins bounds every cursor). */
   now?: () => Date;
-  /** Events: window length in days (default 7) and windows read at once (default 4). */
+  /**
+   * Events: window length in days (default 7) and windows read at once. Without
+   * `windowConcurrency`, 4 at first and more when Klaviyo answers slowly (enough to keep the
+   * operation's steady rate busy at the response times seen, up to `maxWindowConcurrency`,
+   * default 32); with it, exactly that many.
+   */
   windowDays?: number;
   windowConcurrency?: number;
+  maxWindowConcurrency?: number;
   /** Memberships: hours between full passes that record removals (default 24; 0 = every run). */
   fullPassHours?: number;
   /** Plan only: what would be read, no requests for data, nothing written. */

@@ -9,6 +9,7 @@
  * swap it in with the final state, so readers never see a half-written table.
  */
 import { randomUUID } from "node:crypto";
+import { cpus } from "node:os";
 import { ConfigError, KlaviyoError, NetworkError, ValidationError } from "../client/errors.js";
 import type { KlaviyoClient } from "../client/index.js";
 import { getOperation } from "../client/operations.js";
@@ -52,6 +53,63 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
     }
   });
   await Promise.all(workers);
+}
+
+/** The machine's CPU time, idle and in all, over every core since boot (ms). */
+function machineCpu(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    idle += c.times.idle;
+    total += c.times.idle + c.times.user + c.times.sys + c.times.nice + c.times.irq;
+  }
+  return { idle, total };
+}
+
+/**
+ * A stream's units, read by workers that can be added while it runs (`widen`): a windowed stream
+ * starts with a few windows at once and adds more when Klaviyo's answers are slow (see
+ * `StreamRun.adaptWindows`). After a unit fails no worker takes another; `done` reports the
+ * first failure, or resolves when every worker has finished.
+ */
+class UnitPool<T> {
+  private next = 0;
+  private active = 0;
+  private failure: { err: unknown } | undefined;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly items: readonly T[],
+    private readonly fn: (item: T) => Promise<void>,
+  ) {}
+
+  get workers(): number {
+    return this.active;
+  }
+
+  /** Starts workers until `n` run, or every unit has been taken. */
+  widen(n: number): void {
+    while (this.active < n && this.next < this.items.length && !this.failure) this.spawn();
+  }
+
+  private spawn(): void {
+    this.active++;
+    void (async () => {
+      try {
+        while (!this.failure && this.next < this.items.length) await this.fn(this.items[this.next++] as T);
+      } catch (err) {
+        this.failure ??= { err };
+      } finally {
+        this.active--;
+        for (const wake of this.waiters.splice(0)) wake();
+      }
+    })();
+  }
+
+  async done(): Promise<void> {
+    while (this.active > 0 && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failure) throw this.failure.err;
+  }
 }
 
 export function tableColumns(def: StreamDefinition): Column[] {
@@ -100,6 +158,12 @@ class StreamRun {
   private readonly positions: Record<string, string>;
   private readonly resumed: boolean;
   private readonly fullPass: boolean;
+  /** Windowed streams: the pool reading the windows, and the response times seen so far. */
+  private windows: UnitPool<Unit> | undefined;
+  private latencySeen = { ms: 0, responses: 0 };
+  private latencyMs: number | undefined;
+  private cpuSeen = machineCpu();
+  private pagesSeen = { pages: 0, at: performance.now() };
 
   constructor(
     private readonly opts: ExtractOptions,
@@ -463,6 +527,7 @@ class StreamRun {
       });
       this.rows += rows.length;
       this.pages++;
+      this.adaptWindows();
       this.opts.onProgress?.({
         type: "page",
         stream: this.def.name,
@@ -507,6 +572,47 @@ class StreamRun {
     return { stream: this.def.name, mode: this.mode, from, requests };
   }
 
+  /**
+   * Reads more windows at once when Klaviyo answers slowly. A window reads its pages one after
+   * another, so W windows send at most about W requests per response time: at 300 ms a page, the
+   * default four windows read about 13 pages a second where the steady limit of get_events allows
+   * 58. After each page the average response time of the last requests (`latencyMs`, smoothed)
+   * gives the windows needed to keep the operation's steady rate busy, with a quarter more for
+   * slack: more windows are started, up to `maxWindowConcurrency` (never fewer than at the start).
+   * Answers under 200 ms (the emulator: about 20 ms) keep the default, and with it the memory of
+   * a few pages in flight; so does a busy machine, whose slow responses are its own (the windows are
+   * also bounded by the pages a second its CPU can handle). A `windowConcurrency` the caller set
+   * is kept.
+   */
+  private adaptWindows(): void {
+    const windows = this.windows;
+    if (!windows || this.opts.windowConcurrency !== undefined) return;
+    const s = this.client.stats;
+    const responses = s.timedResponses - this.latencySeen.responses;
+    if (responses < 4) return;
+    const avg = (s.responseMs - this.latencySeen.ms) / responses;
+    this.latencySeen = { ms: s.responseMs, responses: s.timedResponses };
+    this.latencyMs = this.latencyMs === undefined ? avg : 0.6 * this.latencyMs + 0.4 * avg;
+    // Responses also wait for this machine, so more windows help only while it has CPU to spare:
+    // the pages a second it could handle (those handled ÷ the share of its CPU time in use) bound
+    // the windows worth reading (rate × response time), with a fifth kept free.
+    const now = performance.now();
+    const seconds = (now - this.pagesSeen.at) / 1000;
+    const cpu = machineCpu();
+    const busy = 1 - (cpu.idle - this.cpuSeen.idle) / Math.max(1, cpu.total - this.cpuSeen.total);
+    const pagesPerSecond = (this.pages - this.pagesSeen.pages) / Math.max(seconds, 1e-3);
+    this.cpuSeen = cpu;
+    this.pagesSeen = { pages: this.pages, at: now };
+    // Answers quicker than 200 ms are a near server or this machine's own backlog (four windows
+    // at 35 pages a second wait 114 ms each): more windows would only hold more pages.
+    if (this.latencyMs < 200) return;
+    const capacity = pagesPerSecond / Math.max(busy, 0.05);
+    const steady = getOperation(this.def.operation as OperationKey)?.steady ?? 60;
+    const rate = Math.min(steady / 60, 0.8 * capacity);
+    const wanted = Math.ceil((rate * this.latencyMs * 1.25) / 1000);
+    windows.widen(Math.min(this.opts.maxWindowConcurrency ?? 32, Math.max(4, wanted)));
+  }
+
   async run(): Promise<void> {
     this.opts.onProgress?.({
       type: "stream-start",
@@ -522,7 +628,15 @@ class StreamRun {
     const keys = new Set(units.map((u) => u.key));
     for (const k of Object.keys(this.positions))
       if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
-    await pool(units, this.def.windowed ? (this.opts.windowConcurrency ?? 4) : 1, (u) => this.readUnit(u));
+    if (this.def.windowed) {
+      this.windows = new UnitPool(units, (u) => this.readUnit(u));
+      const s = this.client.stats;
+      this.latencySeen = { ms: s.responseMs, responses: s.timedResponses };
+      this.windows.widen(this.opts.windowConcurrency ?? 4);
+      await this.windows.done();
+    } else {
+      await pool(units, 1, (u) => this.readUnit(u));
+    }
     // Memberships of parents that disappeared (a deleted list): mark all their rows removed.
     let parents: string[] | undefined;
     if (this.fullPass && this.def.parent) {

@@ -46,10 +46,27 @@ describe("jsonBodyText", () => {
   });
 
   it("keeps sequences that cross the scanning blocks whole", () => {
-    for (let at = 240; at < 270; at++) {
+    for (let at = 0; at < 270; at++) {
       const body = Buffer.from(`{"s":"${"a".repeat(at)}😀é","pad":"${"z".repeat(20_000)}"}`, "utf8");
       expect(JSON.parse(jsonBodyText(body)).s).toBe(`${"a".repeat(at)}😀é`);
     }
+  });
+
+  it("reads a body that starts at any offset of its memory (a slice of a larger buffer)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: "grapheme", maxLength: 12 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 7 }),
+        (strings, offset) => {
+          const inner = page(strings);
+          const room = Buffer.alloc(inner.length + 16, 0xe9);
+          inner.copy(room, offset);
+          const body = room.subarray(offset, offset + inner.length);
+          expect(JSON.parse(jsonBodyText(body))).toEqual(JSON.parse(inner.toString("utf8")));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("leaves small and pure-ASCII bodies as they are", () => {
