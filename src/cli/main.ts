@@ -26,7 +26,7 @@ type Register = (program: Command, ctx: CliContext) => void;
 /**
  * The top-level commands and the modules that register them, in help order. Only the module of
  * the command being run is loaded (an extract does not load the load engine, the emulator or the
- * protocol adapters: about 5 MB of heap and 15 MB of memory less); help, or a name that is not a
+ * protocol adapters: about 5 MB of heap and 12 MB of memory less); help, or a name that is not a
  * command, loads them all.
  */
 const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [

@@ -43,18 +43,6 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
-/** Runs `tasks` with at most `limit` at once; resolves when all settle. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
 /** The machine's CPU time, idle and in all, over every core since boot (ms). */
 function machineCpu(): { idle: number; total: number } {
   let idle = 0;
@@ -83,10 +71,6 @@ class UnitPool<T> {
     private readonly fn: (item: T) => Promise<void>,
   ) {}
 
-  get workers(): number {
-    return this.active;
-  }
-
   /** Starts workers until `n` run, or every unit has been taken. */
   widen(n: number): void {
     while (this.active < n && this.next < this.items.length && !this.failure) this.spawn();
@@ -110,6 +94,13 @@ class UnitPool<T> {
     while (this.active > 0 && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failure) throw this.failure.err;
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once (see UnitPool for failures). */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const p = new UnitPool(items, fn);
+  p.widen(Math.max(1, limit));
+  await p.done();
 }
 
 export function tableColumns(def: StreamDefinition): Column[] {
@@ -158,8 +149,8 @@ class StreamRun {
   private readonly positions: Record<string, string>;
   private readonly resumed: boolean;
   private readonly fullPass: boolean;
-  /** Windowed streams: the pool reading the windows, and the response times seen so far. */
-  private windows: UnitPool<Unit> | undefined;
+  /** The pool reading the units and, for windowed streams, the response times seen so far. */
+  private unitPool: UnitPool<Unit> | undefined;
   private latencySeen = { ms: 0, responses: 0 };
   private latencyMs: number | undefined;
   private cpuSeen = machineCpu();
@@ -585,8 +576,8 @@ class StreamRun {
    * is kept.
    */
   private adaptWindows(): void {
-    const windows = this.windows;
-    if (!windows || this.opts.windowConcurrency !== undefined) return;
+    const windows = this.unitPool;
+    if (!windows || !this.def.windowed || this.opts.windowConcurrency !== undefined) return;
     const s = this.client.stats;
     const responses = s.timedResponses - this.latencySeen.responses;
     if (responses < 4) return;
@@ -629,14 +620,12 @@ class StreamRun {
     for (const k of Object.keys(this.positions))
       if (!keys.has(k) && k !== "__fullPass") delete this.positions[k];
     if (this.def.windowed) {
-      this.windows = new UnitPool(units, (u) => this.readUnit(u));
       const s = this.client.stats;
       this.latencySeen = { ms: s.responseMs, responses: s.timedResponses };
-      this.windows.widen(this.opts.windowConcurrency ?? 4);
-      await this.windows.done();
-    } else {
-      await pool(units, 1, (u) => this.readUnit(u));
     }
+    this.unitPool = new UnitPool(units, (u) => this.readUnit(u));
+    this.unitPool.widen(this.def.windowed ? (this.opts.windowConcurrency ?? 4) : 1);
+    await this.unitPool.done();
     // Memberships of parents that disappeared (a deleted list): mark all their rows removed.
     let parents: string[] | undefined;
     if (this.fullPass && this.def.parent) {
