@@ -35,8 +35,25 @@ const STATE_TABLE = "_klaviyo_sync_state";
 const STAGE_PREFIX = "_ks_stage_";
 /** Rows a stage holds before it is merged into its table (about 50 pages of events). */
 const STAGE_FLUSH_ROWS = 50_000;
-/** DuckDB's memory limit for file databases (it evicts written blocks and spills big queries). */
-const FILE_MEMORY_LIMIT = "64MB";
+/**
+ * DuckDB's memory limit for file databases while appending (it evicts written blocks and spills
+ * big queries), per table written since the target was opened, up to a cap: one stream's appends
+ * run in 16 MB (1M events: about 40 MB less RSS than at 64 MB, as fast), but four streams writing
+ * at once ran out of memory ("could not allocate block") at 16 MB, and do not at 64.
+ */
+const MEMORY_PER_TABLE_MB = 16;
+const MEMORY_CAP_MB = 64;
+/**
+ * DuckDB's memory limit while merging. An update holds what it touches until it commits: in a
+ * 1M-row table, 10,000 scattered updates of 1 KB rows ran out of memory at 64 MB, and 50,000 (one
+ * stage) at 256 MB; at 16 MB, 100 updates in a 200,000-row table did.
+ */
+const MERGE_MEMORY_MB = 256;
+/**
+ * Row data one merge transaction moves, so that a stage is merged in parts that each fit in
+ * MERGE_MEMORY_MB: 4,000 updates of 1 KB rows needed less than 64 MB in a 3M-row table.
+ */
+const MERGE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -101,6 +118,10 @@ export class DuckDBTarget implements Target {
   /** The database file is owner-only (created so by this target): its WAL is kept so too. */
   private created = false;
 
+  /** Tables written since opening (a stage counts as its table), and the memory limit set for them. */
+  private readonly written = new Set<string>();
+  private memoryLimitMb = MEMORY_PER_TABLE_MB;
+
   constructor(readonly path: string) {
     this.description = `duckdb:${path}`;
   }
@@ -139,7 +160,7 @@ export class DuckDBTarget implements Target {
       // of RAM, holds every block an extract writes, so memory grew with the table).
       this.instance = await DuckDBInstance.create(
         this.path,
-        this.path === ":memory:" ? {} : { memory_limit: FILE_MEMORY_LIMIT },
+        this.path === ":memory:" ? {} : { memory_limit: `${MEMORY_PER_TABLE_MB}MB` },
       );
       this.conn = await this.instance.connect();
     } catch (err) {
@@ -196,9 +217,41 @@ export class DuckDBTarget implements Target {
     return new Map(r.getRowObjects().map((row) => [String(row.column_name), String(row.data_type)]));
   }
 
+  /** Raises DuckDB's memory limit (never lowers it) to cover one more table being written. */
+  private async fitMemory(table: string): Promise<void> {
+    if (this.path === ":memory:") return;
+    this.written.add(table.startsWith(STAGE_PREFIX) ? table.slice(STAGE_PREFIX.length) : table);
+    const mb = Math.min(MEMORY_CAP_MB, MEMORY_PER_TABLE_MB * this.written.size);
+    if (mb <= this.memoryLimitMb) return;
+    await this.c.run(`SET memory_limit = '${mb}MB'`);
+    this.memoryLimitMb = mb;
+  }
+
+  /** DuckDB's memory limit for appends now, in MB (for tests). */
+  get memoryLimit(): number {
+    return this.memoryLimitMb;
+  }
+
+  /** Runs `fn` (merges, updates) with DuckDB's memory limit raised to MERGE_MEMORY_MB. */
+  private async withMergeMemory<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.path === ":memory:") return fn();
+    await this.c.run(`SET memory_limit = '${MERGE_MEMORY_MB}MB'`);
+    try {
+      const out = await fn();
+      // Updated rows are written out at a checkpoint, which needs memory like the update did: done
+      // here, not by the automatic checkpoint of a later commit under the smaller limit.
+      await this.c.run("CHECKPOINT");
+      return out;
+    } finally {
+      // Lowering it makes DuckDB evict what it cached while merging (written blocks are on disk).
+      await this.c.run(`SET memory_limit = '${this.memoryLimitMb}MB'`).catch(() => {});
+    }
+  }
+
   async ensureTable(table: string, columns: readonly Column[], primaryKey: readonly string[]): Promise<void> {
     this.appendable.delete(table);
     await this.lock.run(async () => {
+      await this.fitMemory(table);
       // A stage has the table's columns of its time: merge it and start a new one.
       await this.mergeStage(table);
       const existing = await this.existingColumns(table);
@@ -327,8 +380,11 @@ export class DuckDBTarget implements Target {
   }
 
   /**
-   * Moves a stage's rows into its table (the latest arrival of each key wins), in one transaction,
-   * and drops the stage (or, with `drop` false, keeps it empty for the next pages).
+   * Moves a stage's rows into its table (the latest arrival of each key wins) and drops the stage
+   * (or, with `drop` false, keeps it empty for the next pages). The rows go in arrival order, in
+   * parts of about MERGE_CHUNK_BYTES, each part in one transaction that also deletes it from the
+   * stage: a later part overwrites an earlier one's keys, so the latest arrival still wins, and a
+   * process that dies between parts leaves the rest staged, merged at the next open.
    */
   private async mergeStage(table: string, drop = true): Promise<void> {
     const stage = this.stages.get(table);
@@ -338,24 +394,42 @@ export class DuckDBTarget implements Target {
     const cols = stage.columns;
     const names = cols.map((col) => quoteIdent(col.name)).join(", ");
     const pk = stage.primaryKey.map(quoteIdent).join(", ");
-    const updates = await this.mergeUpdates(table, cols, stage.primaryKey);
-    const statements: string[] = ["BEGIN TRANSACTION"];
-    if (stage.rows > 0 && stage.primaryKey.length === 0) {
-      statements.push(`INSERT INTO ${target} (${names}) SELECT ${names} FROM ${name} ORDER BY _ks_seq`);
-    } else if (stage.rows > 0) {
-      statements.push(
-        `INSERT INTO ${target} (${names}) SELECT ${names} FROM ${name} QUALIFY row_number() OVER (PARTITION BY ${pk} ORDER BY _ks_seq DESC) = 1 ON CONFLICT (${pk}) DO ${updates ? `UPDATE SET ${updates}` : "NOTHING"}`,
-      );
+    if (stage.rows > 0) {
+      const updates = await this.mergeUpdates(table, cols, stage.primaryKey);
+      await this.withMergeMemory(async () => {
+        const chunk = await this.mergeChunkRows(name, cols);
+        for (;;) {
+          const r = await this.c.runAndReadAll(
+            `SELECT max(_ks_seq)::VARCHAR AS s FROM (SELECT _ks_seq FROM ${name} ORDER BY _ks_seq LIMIT ${chunk})`,
+          );
+          const upTo = r.getRowObjects()[0]?.s;
+          if (typeof upTo !== "string") break;
+          const part = `FROM ${name} WHERE _ks_seq <= ${upTo}`;
+          const insert =
+            stage.primaryKey.length === 0
+              ? `INSERT INTO ${target} (${names}) SELECT ${names} ${part} ORDER BY _ks_seq`
+              : `INSERT INTO ${target} (${names}) SELECT ${names} ${part} QUALIFY row_number() OVER (PARTITION BY ${pk} ORDER BY _ks_seq DESC) = 1 ON CONFLICT (${pk}) DO ${updates ? `UPDATE SET ${updates}` : "NOTHING"}`;
+          try {
+            await this.c.run(["BEGIN TRANSACTION", insert, `DELETE ${part}`, "COMMIT"].join(";\n"));
+          } catch (err) {
+            await this.c.run("ROLLBACK").catch(() => {});
+            throw err;
+          }
+        }
+      });
     }
-    statements.push(drop ? `DROP TABLE ${name}` : `DELETE FROM ${name}`, "COMMIT");
-    try {
-      await this.c.run(statements.join(";\n"));
-    } catch (err) {
-      await this.c.run("ROLLBACK").catch(() => {});
-      throw err;
-    }
+    if (drop) await this.c.run(`DROP TABLE IF EXISTS ${name}`);
     if (drop) this.stages.delete(table);
     else stage.rows = 0;
+  }
+
+  /** Rows of a stage that make about MERGE_CHUNK_BYTES, from the stage's average row size. */
+  private async mergeChunkRows(stage: string, cols: readonly Column[]): Promise<number> {
+    const size = cols.map((col) => `coalesce(strlen(${quoteIdent(col.name)}::VARCHAR), 0)`).join(" + ");
+    const r = await this.c.runAndReadAll(`SELECT (avg(${size || "0"}) + 16)::DOUBLE AS b FROM ${stage}`);
+    const avg = Number(r.getRowObjects()[0]?.b ?? 0);
+    if (!(avg > 0)) return 10_000;
+    return Math.max(100, Math.min(50_000, Math.floor(MERGE_CHUNK_BYTES / avg)));
   }
 
   /**
@@ -420,6 +494,13 @@ export class DuckDBTarget implements Target {
 
   /** A batch straight into its table (append, or merge of a batch that marks deletions), with the state. */
   private async commitDirect(batch: Parameters<Target["commit"]>[0]): Promise<void> {
+    // Merges and deletion marks update rows: they get the merge memory (see MERGE_MEMORY_MB).
+    if (batch.write === "merge" || batch.markDeleted)
+      await this.withMergeMemory(() => this.writeDirect(batch));
+    else await this.writeDirect(batch);
+  }
+
+  private async writeDirect(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     {
       const c = this.c;
       const tmp = `_ks_batch_${++this.batchSeq}`;

@@ -105,3 +105,92 @@ describe("duckdb target: pages appended straight into their table", () => {
     }
   });
 });
+
+describe("duckdb target: memory limit", () => {
+  it("gives DuckDB 16 MB per table written, up to 64 MB, and writes more than that through it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-memory-"));
+    const target = new DuckDBTarget(join(dir, "t.duckdb"));
+    await target.open();
+    try {
+      const limit = async () =>
+        String((await target.query("SELECT current_setting('memory_limit') AS m"))[0]?.m);
+      expect(target.memoryLimit).toBe(16);
+      const first = await limit();
+      await target.ensureTable("big", COLUMNS, ["id"]);
+      expect(target.memoryLimit).toBe(16);
+      expect(await limit()).toBe(first);
+
+      // About 45 MB of rows through a 16 MB limit: appended pages, then a pass that repeats every
+      // key (staged and merged with ON CONFLICT), as a second incremental run does.
+      const base = { table: "big", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
+      const pad = "x".repeat(300);
+      const page = (from: number, n: number, pass: number) =>
+        Array.from({ length: 5_000 }, (_, i) =>
+          row(`k${String(from + i).padStart(7, "0")}`, n + i, "run1", undefined, { props: { pad, pass } }),
+        );
+      for (let p = 0; p < 20; p++)
+        await target
+          .commit({ ...base, rows: page(p * 5_000, p, 1), state: state("big", `a${p}`) })
+          .catch((e) => {
+            throw new Error(`pass1 page ${p}: ${e.message}`);
+          });
+      for (let p = 0; p < 20; p++)
+        await target
+          .commit({ ...base, rows: page(p * 5_000, p, 2), state: state("big", `b${p}`) })
+          .catch((e) => {
+            throw new Error(`pass2 page ${p}: ${e.message}`);
+          });
+      expect(await target.count("big")).toBe(100_000);
+      const passes = await target.query("SELECT count(*)::INTEGER AS n FROM big WHERE props->>'pass' = '2'");
+      expect(passes[0]?.n).toBe(100_000);
+
+      for (const t of ["two", "three", "four", "five"]) await target.ensureTable(t, COLUMNS, ["id"]);
+      expect(target.memoryLimit).toBe(64);
+      expect(await limit()).not.toBe(first);
+    } finally {
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("duckdb target: merging a large stage", () => {
+  it("merges a stage of 30,000 updated 1 KB rows in parts that fit DuckDB's memory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-merge-"));
+    const target = new DuckDBTarget(join(dir, "t.duckdb"));
+    await target.open();
+    try {
+      // A column the batches do not write: pages are staged, and merged once the stage is full.
+      await target.ensureTable("wide", [...COLUMNS, { name: "note", type: "VARCHAR" }], ["id"]);
+      const base = { table: "wide", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
+      const pad = "x".repeat(1_000);
+      const key = (i: number) => `k${String(i).padStart(6, "0")}`;
+      // 30,000 rows; then every one updated, the pages scattered over the table.
+      for (let p = 0; p < 6; p++)
+        await target.commit({
+          ...base,
+          rows: Array.from({ length: 5_000 }, (_, i) =>
+            row(key(p * 5_000 + i), 0, "run1", undefined, { props: { pad } }),
+          ),
+          state: state("wide", `a${p}`),
+        });
+      for (let p = 0; p < 30; p++)
+        await target.commit({
+          ...base,
+          rows: Array.from({ length: 1_000 }, (_, i) => {
+            const k = (p + i * 30) % 30_000;
+            return row(key(k), k, "run2", undefined, { props: { pad, pass: 2 } });
+          }),
+          state: state("wide", `b${p}`),
+        });
+      const r = await target.query(
+        "SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE props->>'pass' = '2' AND n = CAST(substr(id, 2) AS INTEGER))::INTEGER AS updated FROM wide",
+      );
+      expect(r[0]).toEqual({ rows: 30_000, updated: 30_000 });
+      expect((await target.readState("wide"))?.cursor).toBe("b29");
+    } finally {
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
