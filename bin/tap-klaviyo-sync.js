@@ -2,4 +2,4 @@
 // `klaviyo-sync singer tap` under the single-executable name Singer runners (Meltano) call:
 // tap-klaviyo-sync --config tap.json [--catalog catalog.json] [--state state.json] | --discover
 process.argv.splice(2, 0, "singer", "tap");
-await import("./klaviyo-sync.js");
+require("./klaviyo-sync.js");

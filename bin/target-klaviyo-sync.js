@@ -2,4 +2,4 @@
 // `klaviyo-sync singer target` under the single-executable name Singer runners (Meltano) call:
 // target-klaviyo-sync --config target.json < singer-messages
 process.argv.splice(2, 0, "singer", "target");
-await import("./klaviyo-sync.js");
+require("./klaviyo-sync.js");
