@@ -29,7 +29,8 @@ export interface ExtractOptions {
   /** Injectable "now" (the moment the read begins bounds every cursor). */
   now?: () => Date;
   /**
-   * Events: window length in days (default 7) and windows read at once. Without
+   * Windowed streams (events, profiles): window length in days (default: the stream's, 7 for
+   * events and 30 for profiles) and windows read at once. Without
    * `windowConcurrency`, 4 at first and more when Klaviyo answers slowly (enough to keep the
    * operation's steady rate busy at the response times seen, up to `maxWindowConcurrency`,
    * default 32); with it, exactly that many.

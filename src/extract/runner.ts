@@ -43,6 +43,17 @@ function iso(d: Date): string {
   return d.toISOString();
 }
 
+/**
+ * The millisecond before a timestamp: `greater-than` of it reads what `greater-or-equal` would, for
+ * fields (profiles', lists' and segments' `updated`) that allow only greater-than. A run reads up to
+ * `less-than` the moment it began and the next one from that moment: `greater-than` of the moment
+ * itself would skip a record stamped exactly then. A cursor that is not a timestamp is kept.
+ */
+function justBefore(value: string): string {
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : iso(new Date(t - 1));
+}
+
 /** The machine's CPU time, idle and in all, over every core since boot (ms). */
 function machineCpu(): { idle: number; total: number } {
   let idle = 0;
@@ -229,7 +240,7 @@ class StreamRun {
     const c = this.def.cursor;
     if (!c) return [];
     const parts: string[] = [];
-    if (from) parts.push(`${c.lower}(${c.field},${from})`);
+    if (from) parts.push(`${c.lower}(${c.field},${c.lower === "greater-than" ? justBefore(from) : from})`);
     if (to && c.upper) parts.push(`${c.upper}(${c.field},${to})`);
     return parts;
   }
@@ -289,12 +300,12 @@ class StreamRun {
     if (this.def.windowed && this.mode === "incremental" && this.def.cursor) {
       const end = this.startedAt.getTime();
       const start = from ? Date.parse(from) : await this.earliest(end);
-      const windowMs = (this.opts.windowDays ?? 7) * DAY_MS;
+      const windowMs = this.windowDays() * DAY_MS;
       const units: Unit[] = [];
       for (let a = start; a < end; a += windowMs) {
         const b = Math.min(end, a + windowMs);
         const q = this.withFilter(base, [
-          `greater-or-equal(${this.def.cursor.field},${iso(new Date(a))})`,
+          this.windowLower(this.def.cursor, a),
           `less-than(${this.def.cursor.field},${iso(new Date(b))})`,
         ]);
         if (sort) q.sort = sort;
@@ -310,6 +321,18 @@ class StreamRun {
       ...(this.def.partitions ? { partition: p.key } : {}),
       query: cursorQuery(this.withFilter(base, p.filter ? [p.filter] : []), from, to),
     }));
+  }
+
+  /** Days a window spans: the caller's, else the stream's, else 7. */
+  private windowDays(): number {
+    return this.opts.windowDays ?? this.def.windowDays ?? 7;
+  }
+
+  /** A window's lower bound, inclusive of `a` (see justBefore where only greater-than is allowed). */
+  private windowLower(cursor: NonNullable<StreamDefinition["cursor"]>, a: number): string {
+    return cursor.lower === "greater-than"
+      ? `greater-than(${cursor.field},${iso(new Date(a - 1))})`
+      : `greater-or-equal(${cursor.field},${iso(new Date(a))})`;
   }
 
   /** First run without a start date: the oldest record's time (one request), so no window is wasted. */
@@ -553,7 +576,7 @@ class StreamRun {
         ]
       : this.def.windowed && this.mode === "incremental"
         ? [
-            `${first} in ${this.opts.windowDays ?? 7}-day windows from ${from ?? "the oldest event"} to ${iso(this.startedAt)}`,
+            `${first} in ${this.windowDays()}-day windows from ${from ?? `the oldest ${this.def.cursor?.field ?? "record"}`} to ${iso(this.startedAt)}`,
           ]
         : this.def.partitions
           ? this.def.partitions.map((p) => `${first} for ${p.key}`)

@@ -108,8 +108,17 @@ export interface StreamDefinition {
   rowSpec?: RowSpec;
   /** Memberships: removals are found by a full pass and marked `_deleted_at`. */
   tracksDeletions?: boolean;
-  /** Events: read in time windows, several at once, with a lookback. */
+  /**
+   * Incremental reads go in time windows of the cursor, several at once (events by `datetime`,
+   * profiles by `updated`): one cursor reads one page per response time, which against a distant
+   * server is a fraction of what the rate limits allow.
+   */
   windowed?: boolean;
+  /**
+   * Days a window spans unless the caller says (default 7). Each window ends in a part-filled page
+   * (and an empty window costs a request), so streams with small pages take wider windows.
+   */
+  windowDays?: number;
   /** Re-read this far behind the cursor unless the user sets `lookback` (late-arriving events), ms. */
   defaultLookbackMs?: number;
   /** Opt-in extras (e.g. profiles' predictive analytics): option name → extra query. */

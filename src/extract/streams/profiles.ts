@@ -15,6 +15,12 @@ export const profiles = {
   // `updated` allows only greater-than / less-than on get_profiles.
   cursor: { field: "updated", column: "updated", lower: "greater-than", upper: "less-than", sort: "updated" },
   defaultMode: "incremental",
+  // A first run reads every profile: in windows of `updated`, several at once (about 3 pages a
+  // second through one cursor at 300 ms an answer, where get_profiles allows 12.5).
+  windowed: true,
+  // Pages of 100, and each window ends in a part-filled one: 20,000 profiles over years took 256
+  // requests in 7-day windows, 212 in 30-day ones (200 through one cursor).
+  windowDays: 30,
   pageSize: maxPageSize("get_profiles"),
   columns: PROFILE_COLUMNS,
   toRow: (resource) => attributesRow(resource, PROFILE_COLUMNS),
