@@ -231,10 +231,25 @@ describe("protocol pipelines through the CLI", () => {
     );
     const args = ["airbyte", "read", "--config", source, "--catalog", catalog];
     const first = startCli(cli, args, { cwd: ROOT });
+    // Killed once 4 profile states have passed, covering 300 profiles or more (profiles are read
+    // in windows of `updated`: the oldest hold few).
     let profileStates = 0;
+    let profilesPending = 0;
+    let profilesCommitted = 0;
+    let partial = "";
     first.process.stdout?.on("data", (d: Buffer) => {
-      profileStates += (d.toString().match(/"type":"STATE".{0,80}"name":"profiles"/g) ?? []).length;
-      if (profileStates >= 4 && first.process.exitCode === null) first.process.kill("SIGKILL");
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith('{"type":"RECORD","record":{"stream":"profiles"')) profilesPending++;
+        else if (/"type":"STATE".{0,80}"name":"profiles"/.test(line)) {
+          profileStates++;
+          profilesCommitted += profilesPending;
+          profilesPending = 0;
+        }
+      }
+      if (profileStates >= 4 && profilesCommitted >= 300 && first.process.exitCode === null)
+        first.process.kill("SIGKILL");
     });
     const killed = await first.done;
     expect(killed.signal).toBe("SIGKILL");
