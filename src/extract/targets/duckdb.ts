@@ -121,6 +121,8 @@ export class DuckDBTarget implements Target {
   /** Tables written since opening (a stage counts as its table), and the memory limit set for them. */
   private readonly written = new Set<string>();
   private memoryLimitMb = MEMORY_PER_TABLE_MB;
+  /** withMergeMemory calls running (one inside another: only the outer one sets and checkpoints). */
+  private mergeDepth = 0;
 
   constructor(readonly path: string) {
     this.description = `duckdb:${path}`;
@@ -157,10 +159,13 @@ export class DuckDBTarget implements Target {
     }
     try {
       // A file database's written blocks are on disk: keep DuckDB's cache small (its default, 80%
-      // of RAM, holds every block an extract writes, so memory grew with the table).
+      // of RAM, holds every block an extract writes, so memory grew with the table). It opens with
+      // the merge memory: opening replays the write-ahead log, and a run killed after a merge
+      // committed but before its checkpoint left the merge's updates there (replaying them failed
+      // at 16 MB); the limit drops after the open's checkpoint (below).
       this.instance = await DuckDBInstance.create(
         this.path,
-        this.path === ":memory:" ? {} : { memory_limit: `${MEMORY_PER_TABLE_MB}MB` },
+        this.path === ":memory:" ? {} : { memory_limit: `${MERGE_MEMORY_MB}MB` },
       );
       this.conn = await this.instance.connect();
     } catch (err) {
@@ -181,8 +186,16 @@ export class DuckDBTarget implements Target {
       `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR PRIMARY KEY, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
     );
     if (created) this.tighten();
-    // Rows a killed run committed to a stage (with their state) reach their tables first.
-    await this.lock.run(() => this.mergeLeftoverStages());
+    // Rows a killed run committed to a stage (with their state) reach their tables first; then a
+    // checkpoint, and the limit for appends.
+    this.mergeDepth++;
+    try {
+      await this.lock.run(() => this.mergeLeftoverStages());
+      if (this.path !== ":memory:") await this.c.run("CHECKPOINT");
+    } finally {
+      this.mergeDepth--;
+    }
+    if (this.path !== ":memory:") await this.c.run(`SET memory_limit = '${this.memoryLimitMb}MB'`);
   }
 
   /** Another process cannot open the file while this one has it; within this process, a registry. */
@@ -234,15 +247,17 @@ export class DuckDBTarget implements Target {
 
   /** Runs `fn` (merges, updates) with DuckDB's memory limit raised to MERGE_MEMORY_MB. */
   private async withMergeMemory<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.path === ":memory:") return fn();
-    await this.c.run(`SET memory_limit = '${MERGE_MEMORY_MB}MB'`);
+    if (this.path === ":memory:" || this.mergeDepth > 0) return fn();
+    this.mergeDepth++;
     try {
+      await this.c.run(`SET memory_limit = '${MERGE_MEMORY_MB}MB'`);
       const out = await fn();
       // Updated rows are written out at a checkpoint, which needs memory like the update did: done
       // here, not by the automatic checkpoint of a later commit under the smaller limit.
       await this.c.run("CHECKPOINT");
       return out;
     } finally {
+      this.mergeDepth--;
       // Lowering it makes DuckDB evict what it cached while merging (written blocks are on disk).
       await this.c.run(`SET memory_limit = '${this.memoryLimitMb}MB'`).catch(() => {});
     }
@@ -293,8 +308,17 @@ export class DuckDBTarget implements Target {
         return;
       }
       // Deletion marks and end-of-stream states apply to the table with every staged row in it.
-      await this.mergeStage(batch.table);
-      await this.commitDirect(batch);
+      // Merging staged rows, merging a batch and marking deletions update rows: one merge memory
+      // and one checkpoint for all of it. A state alone, or plain appends, need neither.
+      const updates =
+        batch.markDeleted !== undefined ||
+        (batch.write === "merge" && batch.rows.length > 0) ||
+        (this.stages.get(batch.table)?.rows ?? 0) > 0;
+      const write = async () => {
+        await this.mergeStage(batch.table);
+        await this.commitDirect(batch);
+      };
+      await (updates ? this.withMergeMemory(write) : write());
     });
   }
 
@@ -494,13 +518,6 @@ export class DuckDBTarget implements Target {
 
   /** A batch straight into its table (append, or merge of a batch that marks deletions), with the state. */
   private async commitDirect(batch: Parameters<Target["commit"]>[0]): Promise<void> {
-    // Merges and deletion marks update rows: they get the merge memory (see MERGE_MEMORY_MB).
-    if (batch.write === "merge" || batch.markDeleted)
-      await this.withMergeMemory(() => this.writeDirect(batch));
-    else await this.writeDirect(batch);
-  }
-
-  private async writeDirect(batch: Parameters<Target["commit"]>[0]): Promise<void> {
     {
       const c = this.c;
       const tmp = `_ks_batch_${++this.batchSeq}`;

@@ -1,7 +1,8 @@
 /** The DuckDB target (the embedded default) against the conformance suite every target passes. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { DuckDBTarget } from "../../../src/extract/targets/duckdb.js";
 import { COLUMNS, row, state, targetConformance } from "./conformance.js";
@@ -190,6 +191,42 @@ describe("duckdb target: merging a large stage", () => {
       expect((await target.readState("wide"))?.cursor).toBe("b29");
     } finally {
       await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("duckdb target: opening after a crash", () => {
+  it("replays a write-ahead log holding a large merge that was never checkpointed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-wal-"));
+    const path = join(dir, "t.duckdb");
+    try {
+      // A process that merged 20,000 updated 1 KB rows and died before any checkpoint.
+      const raw = await DuckDBInstance.create(path, { memory_limit: "256MB" });
+      const conn = await raw.connect();
+      await conn.run("PRAGMA disable_checkpoint_on_shutdown");
+      await conn.run(
+        "CREATE TABLE big (id VARCHAR PRIMARY KEY, props JSON); INSERT INTO big SELECT 'k' || range, '{}' FROM range(100000); CHECKPOINT",
+      );
+      await conn.run(
+        "UPDATE big SET props = ('{\"pad\":\"' || repeat('x', 1000) || '\"}')::JSON WHERE (CAST(substr(id, 2) AS INTEGER) % 5) = 0",
+      );
+      conn.closeSync();
+      raw.closeSync();
+      expect(existsSync(`${path}.wal`)).toBe(true);
+
+      const target = new DuckDBTarget(path);
+      await target.open();
+      try {
+        const r = await target.query(
+          "SELECT count(*)::INTEGER AS n FROM big WHERE props->>'pad' IS NOT NULL",
+        );
+        expect(r[0]?.n).toBe(20_000);
+        expect(target.memoryLimit).toBe(16);
+      } finally {
+        await target.close();
+      }
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
