@@ -304,10 +304,8 @@ class StreamRun {
       const units: Unit[] = [];
       for (let a = start; a < end; a += windowMs) {
         const b = Math.min(end, a + windowMs);
-        const q = this.withFilter(base, [
-          this.windowLower(this.def.cursor, a),
-          `less-than(${this.def.cursor.field},${iso(new Date(b))})`,
-        ]);
+        // The cursor's own bounds (definitions.test.ts: a windowed stream has an upper one).
+        const q = this.withFilter(base, this.cursorFilters(iso(new Date(a)), iso(new Date(b))));
         if (sort) q.sort = sort;
         // The key names both ends: a resumed run with another window size must not apply a saved
         // position to a window it does not cover.
@@ -326,13 +324,6 @@ class StreamRun {
   /** Days a window spans: the caller's, else the stream's, else 7. */
   private windowDays(): number {
     return this.opts.windowDays ?? this.def.windowDays ?? 7;
-  }
-
-  /** A window's lower bound, inclusive of `a` (see justBefore where only greater-than is allowed). */
-  private windowLower(cursor: NonNullable<StreamDefinition["cursor"]>, a: number): string {
-    return cursor.lower === "greater-than"
-      ? `greater-than(${cursor.field},${iso(new Date(a - 1))})`
-      : `greater-or-equal(${cursor.field},${iso(new Date(a))})`;
   }
 
   /** First run without a start date: the oldest record's time (one request), so no window is wasted. */

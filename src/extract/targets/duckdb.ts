@@ -186,16 +186,9 @@ export class DuckDBTarget implements Target {
       `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR PRIMARY KEY, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
     );
     if (created) this.tighten();
-    // Rows a killed run committed to a stage (with their state) reach their tables first; then a
-    // checkpoint, and the limit for appends.
-    this.mergeDepth++;
-    try {
-      await this.lock.run(() => this.mergeLeftoverStages());
-      if (this.path !== ":memory:") await this.c.run("CHECKPOINT");
-    } finally {
-      this.mergeDepth--;
-    }
-    if (this.path !== ":memory:") await this.c.run(`SET memory_limit = '${this.memoryLimitMb}MB'`);
+    // Rows a killed run committed to a stage (with their state) reach their tables first; then,
+    // as after any merge, a checkpoint and the limit for appends.
+    await this.withMergeMemory(() => this.lock.run(() => this.mergeLeftoverStages()));
   }
 
   /** Another process cannot open the file while this one has it; within this process, a registry. */
