@@ -231,3 +231,47 @@ describe("duckdb target: opening after a crash", () => {
     }
   });
 });
+
+describe("duckdb target: threads and timestamps", () => {
+  it("appends with one DuckDB thread, merges with the default, and stores timestamps as the same instants in any time zone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-ts-"));
+    const target = new DuckDBTarget(join(dir, "t.duckdb"));
+    await target.open();
+    try {
+      const threads = async () => Number((await target.query("SELECT current_setting('threads') AS t"))[0]?.t);
+      expect(await threads()).toBe(1);
+      // A session time zone far from UTC: an appended timestamp must still be the same instant.
+      await target.query("SET TimeZone = 'America/New_York'");
+      const instants = [
+        Date.UTC(2024, 0, 1, 0, 0, 7, 123),
+        Date.UTC(1969, 6, 20, 20, 17, 40, 5),
+        Date.UTC(2099, 11, 31, 23, 59, 59, 999),
+        0,
+      ];
+      const columns = COLUMNS;
+      await target.ensureTable("ts", columns, ["id"]);
+      const base = { table: "ts", columns, primaryKey: ["id"], write: "merge" as const };
+      const rows = instants.map((ms, i) => ({ ...row(`r${i}`, i), updated: new Date(ms) }));
+      await target.commit({ ...base, rows, state: state("ts", "1") });
+      const read = async () =>
+        (await target.query("SELECT id, epoch_ms(updated) AS ms FROM ts ORDER BY id")).map((r) => [
+          r.id,
+          Number(r.ms),
+        ]);
+      expect(await read()).toEqual(instants.map((ms, i) => [`r${i}`, ms]));
+      expect(await threads()).toBe(1);
+      // A page that repeats a key is merged (DuckDB's default threads), and then appends go on
+      // with one thread again.
+      await target.commit({
+        ...base,
+        rows: [{ ...row("r0", 9), updated: new Date(Date.UTC(2030, 4, 6, 7, 8, 9, 10)) }],
+        state: state("ts", "2"),
+      });
+      expect((await read())[0]).toEqual(["r0", Date.UTC(2030, 4, 6, 7, 8, 9, 10)]);
+      expect(await threads()).toBe(1);
+    } finally {
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
