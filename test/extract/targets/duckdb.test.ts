@@ -238,7 +238,8 @@ describe("duckdb target: threads and timestamps", () => {
     const target = new DuckDBTarget(join(dir, "t.duckdb"));
     await target.open();
     try {
-      const threads = async () => Number((await target.query("SELECT current_setting('threads') AS t"))[0]?.t);
+      const threads = async () =>
+        Number((await target.query("SELECT current_setting('threads') AS t"))[0]?.t);
       expect(await threads()).toBe(1);
       // A session time zone far from UTC: an appended timestamp must still be the same instant.
       await target.query("SET TimeZone = 'America/New_York'");
