@@ -7,6 +7,19 @@ import { describe, expect, it } from "vitest";
 import { DuckDBTarget } from "../../../src/extract/targets/duckdb.js";
 import { COLUMNS, row, state, targetConformance } from "./conformance.js";
 
+/** Runs `fn` on a DuckDB target opened on a file in a fresh folder; closes and removes it after. */
+async function withOpenTarget(prefix: string, fn: (target: DuckDBTarget) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const target = new DuckDBTarget(join(dir, "t.duckdb"));
+  try {
+    await target.open();
+    await fn(target);
+  } finally {
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 targetConformance("duckdb", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-target-"));
   return {
@@ -59,10 +72,7 @@ describe("duckdb target: pages appended straight into their table", () => {
   const base = { table: "ev", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
 
   it("appends pages of new keys without a stage, and merges a page that repeats keys", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-append-"));
-    const target = new DuckDBTarget(join(dir, "t.duckdb"));
-    try {
-      await target.open();
+    await withOpenTarget("ks-duckdb-append-", async (target) => {
       await target.ensureTable("ev", COLUMNS, ["id"]);
       const stageRows = async () =>
         Number(
@@ -100,19 +110,13 @@ describe("duckdb target: pages appended straight into their table", () => {
         });
       expect(await target.count("ev")).toBe(25);
       expect((await target.readState("ev"))?.cursor).toBe("r19");
-    } finally {
-      await target.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("duckdb target: memory limit", () => {
   it("gives DuckDB 16 MB per table written, up to 64 MB, and writes more than that through it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-memory-"));
-    const target = new DuckDBTarget(join(dir, "t.duckdb"));
-    await target.open();
-    try {
+    await withOpenTarget("ks-duckdb-memory-", async (target) => {
       const limit = async () =>
         String((await target.query("SELECT current_setting('memory_limit') AS m"))[0]?.m);
       expect(target.memoryLimit).toBe(16);
@@ -148,19 +152,13 @@ describe("duckdb target: memory limit", () => {
       for (const t of ["two", "three", "four", "five"]) await target.ensureTable(t, COLUMNS, ["id"]);
       expect(target.memoryLimit).toBe(64);
       expect(await limit()).not.toBe(first);
-    } finally {
-      await target.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("duckdb target: merging a large stage", () => {
   it("merges a stage of 30,000 updated 1 KB rows in parts that fit DuckDB's memory", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-merge-"));
-    const target = new DuckDBTarget(join(dir, "t.duckdb"));
-    await target.open();
-    try {
+    await withOpenTarget("ks-duckdb-merge-", async (target) => {
       // A column the batches do not write: pages are staged, and merged once the stage is full.
       await target.ensureTable("wide", [...COLUMNS, { name: "note", type: "VARCHAR" }], ["id"]);
       const base = { table: "wide", columns: COLUMNS, primaryKey: ["id"], write: "merge" as const };
@@ -189,10 +187,7 @@ describe("duckdb target: merging a large stage", () => {
       );
       expect(r[0]).toEqual({ rows: 30_000, updated: 30_000 });
       expect((await target.readState("wide"))?.cursor).toBe("b29");
-    } finally {
-      await target.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -234,10 +229,7 @@ describe("duckdb target: opening after a crash", () => {
 
 describe("duckdb target: threads and timestamps", () => {
   it("appends with one DuckDB thread, merges with the default, and stores timestamps as the same instants in any time zone", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ks-duckdb-ts-"));
-    const target = new DuckDBTarget(join(dir, "t.duckdb"));
-    await target.open();
-    try {
+    await withOpenTarget("ks-duckdb-ts-", async (target) => {
       const threads = async () =>
         Number((await target.query("SELECT current_setting('threads') AS t"))[0]?.t);
       expect(await threads()).toBe(1);
@@ -270,9 +262,6 @@ describe("duckdb target: threads and timestamps", () => {
       });
       expect((await read())[0]).toEqual(["r0", Date.UTC(2030, 4, 6, 7, 8, 9, 10)]);
       expect(await threads()).toBe(1);
-    } finally {
-      await target.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
